@@ -1,0 +1,67 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "coachrag",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "coachrag", targets: ["coachrag"]),
+        .executable(name: "coachrag-bench", targets: ["coachrag-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: C libraries (installed by scripts/setup.sh)
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "blas", providers: [.apt(["libblas-dev", "libopenblas-dev"])]),
+
+        // MARK: Libraries, lowest layer first
+        .target(name: "Documents", dependencies: ["CPoppler", "CLibXML2", "CZip"], swiftSettings: swiftSettings),
+        .target(name: "Tokenization", resources: [.copy("Resources/vocab.txt")], swiftSettings: swiftSettings),
+        .target(name: "Chunking", dependencies: ["Tokenization"], swiftSettings: swiftSettings),
+        .target(name: "Embedding", dependencies: ["Tokenization", "CBLAS"], swiftSettings: swiftSettings),
+        .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "coachrag",
+            dependencies: [
+                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "coachrag-bench",
+            dependencies: [
+                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "bench/Sources/coachrag-bench",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"],
+            resources: [.copy("Fixtures")], swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ChunkingTests", dependencies: ["Chunking", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport"],
+            resources: [.copy("Fixtures")], swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+    ]
+)

