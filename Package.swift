@@ -29,12 +29,16 @@ let package = Package(
         .target(name: "Chunking", dependencies: ["Tokenization"], swiftSettings: swiftSettings),
         .target(name: "Embedding", dependencies: ["Tokenization", "CBLAS"], swiftSettings: swiftSettings),
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+        .target(
+            name: "Ingestion", dependencies: ["Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex"],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Executables
         .executableTarget(
             name: "coachrag",
             dependencies: [
-                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex",
+                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "Ingestion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -62,6 +66,7 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings
         ),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,5 +1,5 @@
 import Testing
 
-@Suite struct DocumentsPlaceholderTests {
+@Suite struct IngestionPlaceholderTests {
     @Test func builds() { #expect(Bool(true)) }
 }
