@@ -54,6 +54,10 @@ enum IsolatedPDFExtractor {
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
+        // A parser crash should end the worker at once: no Swift backtracer in the child.
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        process.environment = environment
         try process.run()
 
         let timedOut = TimeoutFlag()

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct ChunkingPlaceholderTests {
-    @Test func builds() { #expect(Bool(true)) }
-}
