@@ -1,6 +1,14 @@
 import ArgumentParser
 
+/// The benchmark runner: one subcommand per figure family. Run in release:
+/// `swift run -c release coachrag-bench NAME`.
 @main
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "coachrag-bench", abstract: "coachrag benchmarks.")
+    static let configuration = CommandConfiguration(
+        commandName: "coachrag-bench",
+        abstract: "coachrag benchmarks (run with -c release from the package root).",
+        subcommands: [
+            DocumentsBench.self,
+        ]
+    )
 }
