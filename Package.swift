@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "coachrag-bench",
             dependencies: [
-                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex",
+                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "Ingestion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "bench/Sources/coachrag-bench",
