@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Chunking
 import Ingestion
 import Documents
@@ -32,6 +33,9 @@ struct ChunkCommand: AsyncParsableCommand {
     @Option(help: "Tokens shared with the previous chunk.")
     var overlap: Int = ChunkingConfiguration.default.overlap
 
+    @Flag(help: "Print a per-file summary (pages, tokens, chunks) instead of the chunks.")
+    var summary = false
+
     @OptionGroup var extraction: ExtractionOptions
 
     func validate() throws {
@@ -47,17 +51,29 @@ struct ChunkCommand: AsyncParsableCommand {
         let tokenizer = try WordPieceTokenizer.bundled()
         let extractor = extraction.extractor()
         var failures = 0
+        var totals = (files: 0, pages: 0, tokens: 0, chunks: 0)
+        let started = ContinuousClock.now
         await forEachConcurrently(InputFiles.expand(paths), width: extraction.jobs) { path in
             await extractor.result(path: path).map { DocumentChunks(document: $0, tokenizer: tokenizer, chunker: chunker) }
         } emit: { path, result in
             switch result {
             case .success(let chunked):
-                for chunk in chunked.chunks { Output.jsonLine(ChunkLine(path: path, chunk: chunk)) }
+                if summary {
+                    let pages = chunked.document.pages.count
+                    Output.standardOutput("\(path): \(chunked.document.format.rawValue), \(pages) page(s), \(chunked.tokenCount) tokens, \(chunked.chunks.count) chunk(s)")
+                    totals = (totals.files + 1, totals.pages + pages, totals.tokens + chunked.tokenCount, totals.chunks + chunked.chunks.count)
+                } else {
+                    for chunk in chunked.chunks { Output.jsonLine(ChunkLine(path: path, chunk: chunk)) }
+                }
             case .failure(let error):
                 failures += 1
-                Output.jsonLine(FailedFileLine(error))
+                if !summary { Output.jsonLine(FailedFileLine(error)) }
                 Output.error(error.description)
             }
+        }
+        if summary {
+            let elapsed = ContinuousClock.now - started
+            Output.standardOutput("\(totals.files) file(s) ok, \(failures) failed: \(totals.pages) pages, \(totals.tokens) tokens, \(totals.chunks) chunks (max \(maxTokens) tokens, overlap \(overlap)) in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))")
         }
         if failures > 0 { throw ExitCode(ExitStatus.someInputFailed) }
     }
