@@ -15,6 +15,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // MARK: C libraries (installed by scripts/setup.sh)
@@ -27,7 +29,14 @@ let package = Package(
         .target(name: "Documents", dependencies: ["CPoppler", "CLibXML2", "CZip"], swiftSettings: swiftSettings),
         .target(name: "Tokenization", resources: [.copy("Resources/vocab.txt")], swiftSettings: swiftSettings),
         .target(name: "Chunking", dependencies: ["Tokenization"], swiftSettings: swiftSettings),
-        .target(name: "Embedding", dependencies: ["Tokenization", "CBLAS"], swiftSettings: swiftSettings),
+        .target(
+            name: "Embedding",
+            dependencies: [
+                "Tokenization", "CBLAS",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
         .target(
             name: "Ingestion", dependencies: ["Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex"],
@@ -54,7 +63,16 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"],
