@@ -9,10 +9,10 @@ struct CoachRAG: AsyncParsableCommand {
         abstract: "The knowledge engine of a coaching platform: documents in, cited answers out.",
         discussion: """
             Exit status: 0 success; 1 some input failed (the rest was still processed); \
-            2 usage or configuration error.
-            Environment: NO_COLOR disables colour; COACHRAG_MODELS points at the models directory.
+            2 usage or configuration error; 3 the embedder is unreachable or misconfigured.
+            Environment: NO_COLOR disables colour; COACHRAG_MODELS points at the models directory; OLLAMA_HOST at Ollama.
             """,
-        subcommands: [ParseCommand.self, ChunkCommand.self, PDFWorkerSubcommand.self]
+        subcommands: [ParseCommand.self, ChunkCommand.self, EmbedCommand.self, PDFWorkerSubcommand.self]
     )
 
     /// Like ArgumentParser's own entry point, but usage errors exit with 2 (documented),
@@ -41,4 +41,5 @@ enum ExitStatus {
     static let success: Int32 = 0
     static let someInputFailed: Int32 = 1
     static let usage: Int32 = 2
+    static let embedderUnavailable: Int32 = 3
 }
