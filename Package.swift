@@ -27,7 +27,12 @@ let package = Package(
 
         // MARK: Libraries, lowest layer first
         .target(name: "Documents", dependencies: ["CPoppler", "CLibXML2", "CZip"], swiftSettings: swiftSettings),
-        .target(name: "Tokenization", resources: [.copy("Resources/vocab.txt")], swiftSettings: swiftSettings),
+        .target(
+            name: "Tokenization",
+            exclude: ["Resources/SOURCE.md"],
+            resources: [.copy("Resources/vocab.txt"), .copy("Resources/bert_normalizer_table.tsv")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Chunking", dependencies: ["Tokenization"], swiftSettings: swiftSettings),
         .target(
             name: "Embedding",
@@ -78,9 +83,9 @@ let package = Package(
             name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"],
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ChunkingTests", dependencies: ["Chunking", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChunkingTests", dependencies: ["Chunking", "Tokenization", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport"],
+            name: "EmbeddingTests", dependencies: ["Embedding", "Tokenization", "TestSupport"],
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings
         ),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "TestSupport"], swiftSettings: swiftSettings),

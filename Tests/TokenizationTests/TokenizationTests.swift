@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct TokenizationPlaceholderTests {
-    @Test func builds() { #expect(Bool(true)) }
-}
