@@ -9,6 +9,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "coachrag benchmarks (run with -c release from the package root).",
         subcommands: [
             DocumentsBench.self,
+            TokenizerBench.self,
         ]
     )
 }
