@@ -61,6 +61,12 @@ import TestSupport
         #expect(PDFTextCleaner.joinHyphenated(["Week 1-", "Week 2"]) == ["Week 1-", "Week 2"])
     }
 
+    @Test func aWordBrokenAcrossAPageEndStaysOnItsFirstPage() {
+        let cleaned = PDFTextCleaner.clean(pages: ["the most effi-", "cient way to race.", "Next page."])
+        #expect(cleaned == ["the most efficient", "way to race.", "Next page."])
+        #expect(PDFTextCleaner.clean(pages: ["ends with effi-", "cient", "Next."]) == ["ends with efficient", "", "Next."])
+    }
+
     @Test func pageNumberShapes() {
         for line in ["3", "- 3 -", "Page 3", "page 3 of 10", "3 / 10", "iv"] { #expect(PDFTextCleaner.isPageNumber(line), "\(line)") }
         for line in ["3 sets of 10 reps", "Sleep 8 hours", "Vitamin D"] { #expect(!PDFTextCleaner.isPageNumber(line), "\(line)") }

@@ -16,9 +16,26 @@ public enum PDFTextCleaner {
     public static func clean(pages rawPages: [String]) -> [String] {
         let pages = rawPages.map { lines(of: expandLigatures($0)) }
         let repeated = repeatedEdgeLines(pages)
-        return pages.map { pageLines in
-            let kept = dropEdges(pageLines, repeated: repeated)
-            return joinHyphenated(kept).joined(separator: "\n")
+        var cleaned = pages.map { joinHyphenated(dropEdges($0, repeated: repeated)) }
+        joinHyphenatedAcrossPages(&cleaned)
+        return cleaned.map { $0.joined(separator: "\n") }
+    }
+
+    /// A word broken at the bottom of one page continues at the top of the next: the rest of
+    /// the word moves back to the page where it starts, so citations still point at whole words.
+    static func joinHyphenatedAcrossPages(_ pages: inout [[String]]) {
+        for index in pages.indices.dropLast() {
+            guard let last = pages[index].last, let first = pages[index + 1].first,
+                  joinIfSoftBreak(last, first) != nil else { continue }
+            let rest = first.drop(while: { $0 == " " || $0 == "\t" })
+            let fragment = rest.prefix(while: { !$0.isWhitespace })
+            let remainder = rest.dropFirst(fragment.count).drop(while: { $0 == " " || $0 == "\t" })
+            pages[index][pages[index].count - 1] = String(last.dropLast()) + fragment
+            if remainder.isEmpty {
+                pages[index + 1].removeFirst()
+            } else {
+                pages[index + 1][0] = String(remainder)
+            }
         }
     }
 
