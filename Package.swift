@@ -42,7 +42,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "VectorIndex", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+        .target(
+            name: "VectorIndex", dependencies: ["CBLAS"],
+            // Optimised even in debug builds: the test suite builds real graphs.
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         .target(
             name: "Ingestion", dependencies: ["Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex"],
             swiftSettings: swiftSettings

@@ -1,0 +1,77 @@
+/// Index file format, version 1.0. Little-endian throughout.
+///
+/// ```
+/// 0    magic "CRAGHNSW"          8   major u16, minor u16     12  header length u32
+/// 16   dimension u32             20  count u32                24  metric u8 (1 = inner product)
+/// 25   element type u8 (1 = f32) 26  flags u16                28  M u32
+/// 32   M0 u32                    36  efConstruction u32       40  ef u32
+/// 44   entry point u32           48  max level i32            52  section count u32
+/// 56   seed u64                  64  created at i64           72  source digest [32]
+/// 104  descriptor length u32     108 document count u32       112 header checksum u64
+/// 128  section table: count × {kind u32, 0 u32, offset u64, length u64, checksum u64}
+/// ...  embedder descriptor (UTF-8 JSON), padded to 64
+/// then the sections, each 64-byte aligned, in the order of `SectionKind`.
+/// ```
+/// The header checksum covers the header bytes with that field zeroed; every section has its own.
+enum IndexFormat {
+    static let magic: [UInt8] = Array("CRAGHNSW".utf8)
+    static let major: UInt16 = 1
+    static let minor: UInt16 = 0
+    static let fixedHeaderSize = 128
+    static let sectionEntrySize = 32
+    static let alignment = 64
+    static let headerChecksumOffset = 112
+    static let chunkRecordSize = 48
+    static let documentRecordSize = 64
+
+    static func aligned(_ value: Int) -> Int { (value + alignment - 1) / alignment * alignment }
+}
+
+/// The sections of an index file, in file order.
+public enum SectionKind: UInt32, Sendable, CaseIterable, CustomStringConvertible {
+    case vectors = 1
+    case baseLinks = 2
+    case nodes = 3
+    case upperLinks = 4
+    case chunks = 5
+    case documents = 6
+    case text = 7
+
+    public var description: String {
+        switch self {
+        case .vectors: "vectors"
+        case .baseLinks: "level-0 links"
+        case .nodes: "node levels"
+        case .upperLinks: "upper-level links"
+        case .chunks: "chunk records"
+        case .documents: "document table"
+        case .text: "text"
+        }
+    }
+}
+
+/// Where one section lives in the file.
+public struct SectionInfo: Sendable, Hashable {
+    public var kind: SectionKind
+    public var offset: Int
+    public var length: Int
+    public var checksum: UInt64
+}
+
+/// A fast 64-bit checksum over 8-byte words (multiply-xorshift), good at catching flipped or
+/// truncated bytes; not a cryptographic hash.
+enum Checksum {
+    static func of(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(bytes.count)
+        let words = bytes.count / 8
+        for i in 0..<words {
+            let word = bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+            hash = (hash ^ word) &* 0x9E37_79B9_7F4A_7C15
+            hash ^= hash >> 32
+        }
+        for i in (words * 8)..<bytes.count {
+            hash = (hash ^ UInt64(bytes[i])) &* 0x1000_0000_01B3
+        }
+        return hash ^ (hash >> 29)
+    }
+}

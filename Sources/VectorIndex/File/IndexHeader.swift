@@ -1,0 +1,98 @@
+/// The fixed header of an index file, as read and checked on open.
+public struct IndexHeader: Sendable, Hashable {
+    public var formatMajor: UInt16
+    public var formatMinor: UInt16
+    public var dimension: Int
+    public var count: Int
+    public var metric: String
+    public var elementType: String
+    public var configuration: HNSWConfiguration
+    public var entryPoint: UInt32
+    public var maxLevel: Int
+    public var createdAt: Int64
+    public var sourceDigest: [UInt8]
+    public var documentCount: Int
+    public var embedderDescriptor: [UInt8]
+    public var headerLength: Int
+    public var sections: [SectionInfo]
+
+    /// Reads and validates the header of `bytes` (the whole file), `path` naming it in errors.
+    static func read(_ bytes: UnsafeRawBufferPointer, path: String) throws(IndexFileError) -> IndexHeader {
+        func u16(_ o: Int) -> UInt16 { UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt16.self)) }
+        func u32(_ o: Int) -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt32.self)) }
+        func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
+        guard bytes.count >= IndexFormat.fixedHeaderSize else {
+            throw IndexFileError(.truncated, "\(path) is \(bytes.count) bytes, shorter than an index header: the file is truncated or not an index")
+        }
+        guard Array(bytes[0..<8]) == IndexFormat.magic else {
+            throw IndexFileError(.badMagic, "\(path) is not a coachrag index file (bad magic)")
+        }
+        let major = u16(8), minor = u16(10)
+        guard major == IndexFormat.major else {
+            throw IndexFileError(.unsupportedVersion, "\(path) has index format \(major).\(minor); this coachrag reads format \(IndexFormat.major).x — rebuild the index with `coachrag ingest`, or upgrade coachrag")
+        }
+        let headerLength = Int(u32(12)), sectionCount = Int(u32(52)), descriptorLength = Int(u32(104))
+        let tableEnd = IndexFormat.fixedHeaderSize + sectionCount * IndexFormat.sectionEntrySize
+        guard sectionCount == SectionKind.allCases.count, headerLength >= tableEnd + descriptorLength, headerLength <= bytes.count else {
+            throw IndexFileError(headerLength > bytes.count ? .truncated : .corrupt, "\(path) has an inconsistent header (length \(headerLength), \(sectionCount) sections)")
+        }
+        var headerCopy = Array(bytes[0..<headerLength])
+        for i in 0..<8 { headerCopy[IndexFormat.headerChecksumOffset + i] = 0 }
+        guard headerCopy.withUnsafeBytes({ Checksum.of($0) }) == u64(IndexFormat.headerChecksumOffset) else {
+            throw IndexFileError(.checksumMismatch, "\(path): the header checksum does not match; the file is corrupt")
+        }
+        let dimension = Int(u32(16)), count = Int(u32(20))
+        guard bytes[24] == 1, bytes[25] == 1 else {
+            throw IndexFileError(.unsupportedVersion, "\(path) uses a metric or element type this coachrag does not know")
+        }
+        var configuration = HNSWConfiguration(connectivity: Int(u32(28)), expansionAdd: Int(u32(36)), expansionSearch: Int(u32(40)))
+        configuration.baseConnectivity = Int(u32(32))
+        configuration.seed = u64(56)
+        do {
+            try configuration.validate()
+        } catch {
+            throw IndexFileError(.corrupt, "\(path) has impossible HNSW parameters: \(error.message)")
+        }
+
+        var sections: [SectionInfo] = []
+        for (index, kind) in SectionKind.allCases.enumerated() {
+            let entry = IndexFormat.fixedHeaderSize + index * IndexFormat.sectionEntrySize
+            guard u32(entry) == kind.rawValue else {
+                throw IndexFileError(.corrupt, "\(path): section \(index) should be \(kind)")
+            }
+            let offset = u64(entry + 8), length = u64(entry + 16)
+            guard offset % UInt64(IndexFormat.alignment) == 0, offset >= UInt64(headerLength),
+                  offset <= UInt64(bytes.count), length <= UInt64(bytes.count) - offset else {
+                throw IndexFileError(offset > UInt64(bytes.count) || length > UInt64(bytes.count) &- offset ? .truncated : .corrupt,
+                                     "\(path): the \(kind) section lies outside the file (\(bytes.count) bytes); the file is truncated or corrupt")
+            }
+            sections.append(SectionInfo(kind: kind, offset: Int(offset), length: Int(length), checksum: u64(entry + 24)))
+        }
+        let documentCount = Int(u32(108))
+        func expect(_ kind: SectionKind, _ length: Int) throws(IndexFileError) {
+            let actual = sections[Int(kind.rawValue) - 1].length
+            guard actual == length else {
+                throw IndexFileError(.corrupt, "\(path): the \(kind) section is \(actual) bytes, expected \(length) for \(count) vectors of \(dimension) dimensions")
+            }
+        }
+        try expect(.vectors, count * dimension * 4)
+        try expect(.baseLinks, count * (1 + configuration.baseConnectivity) * 4)
+        try expect(.nodes, count * 8)
+        try expect(.chunks, count * IndexFormat.chunkRecordSize)
+        try expect(.documents, documentCount * IndexFormat.documentRecordSize)
+        let entryPoint = u32(44), maxLevel = Int(Int32(bitPattern: u32(48)))
+        guard count == 0 || (Int(entryPoint) < count && maxLevel >= 0 && maxLevel < 64) else {
+            throw IndexFileError(.corrupt, "\(path): entry point \(entryPoint) / max level \(maxLevel) are impossible for \(count) vectors")
+        }
+        return IndexHeader(
+            formatMajor: major, formatMinor: minor, dimension: dimension, count: count,
+            metric: "inner_product", elementType: "float32", configuration: configuration,
+            entryPoint: entryPoint, maxLevel: maxLevel, createdAt: Int64(bitPattern: u64(64)),
+            sourceDigest: Array(bytes[72..<104]), documentCount: documentCount,
+            embedderDescriptor: Array(bytes[tableEnd..<(tableEnd + descriptorLength)]),
+            headerLength: headerLength, sections: sections
+        )
+    }
+
+    public func section(_ kind: SectionKind) -> SectionInfo { sections[Int(kind.rawValue) - 1] }
+}

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct VectorIndexPlaceholderTests {
-    @Test func builds() { #expect(Bool(true)) }
-}
