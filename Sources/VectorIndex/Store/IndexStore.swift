@@ -72,9 +72,17 @@ public struct IndexStore: Sendable {
         return try directory(for: creator).appendingPathComponent(name)
     }
 
-    /// Opens the live version.
+    /// Opens the live version. If `CURRENT` moves on and the version it named is collected
+    /// between reading the name and opening the file, reads `CURRENT` again.
     public func openCurrent(creator: String) throws(IndexFileError) -> MappedIndex {
-        try MappedIndex(url: try currentURL(creator: creator))
+        var attempt = 0
+        while true {
+            do {
+                return try MappedIndex(url: try currentURL(creator: creator))
+            } catch where error.code == .notFound && attempt < 3 {
+                attempt += 1
+            }
+        }
     }
 
     /// All versions, oldest first.
