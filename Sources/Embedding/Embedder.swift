@@ -1,6 +1,8 @@
-// Provisional protocol (reconciled with the local-embedder branch at merge).
+public import Foundation
 
-/// What produced a set of vectors; recorded in every index and checked against every query.
+/// What produced a set of vectors; recorded in every index and checked against every query. Two
+/// descriptors that differ in any field must never be mixed: an index is queried only with an
+/// embedder whose descriptor equals the one it records.
 public struct EmbedderDescriptor: Codable, Sendable, Hashable {
     public enum Provider: String, Codable, Sendable { case ollama, local }
     public var provider: Provider
@@ -14,6 +16,26 @@ public struct EmbedderDescriptor: Codable, Sendable, Hashable {
     public init(provider: Provider, model: String, dimension: Int, documentPrefix: String, queryPrefix: String, normalized: Bool, digest: String? = nil) {
         self.provider = provider; self.model = model; self.dimension = dimension
         self.documentPrefix = documentPrefix; self.queryPrefix = queryPrefix; self.normalized = normalized; self.digest = digest
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case provider, model, dimension, documentPrefix = "document_prefix", queryPrefix = "query_prefix", normalized, digest
+    }
+
+    /// Stable JSON (sorted keys, no whitespace): what index headers store and compare.
+    public var canonicalJSON: [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? Array(encoder.encode(self))) ?? []
+    }
+
+    public init(canonicalJSON bytes: [UInt8]) throws {
+        self = try JSONDecoder().decode(EmbedderDescriptor.self, from: Data(bytes))
+    }
+
+    /// A short human description: `local all-MiniLM-L6-v2 (384-d)`.
+    public var summary: String {
+        "\(provider.rawValue) \(model) (\(dimension)-d\(digest.map { ", digest " + $0.prefix(12) } ?? ""))"
     }
 }
 

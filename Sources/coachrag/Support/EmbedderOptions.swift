@@ -28,6 +28,21 @@ struct EmbedderOptions: ParsableArguments {
         guard batchSize >= 1, concurrency >= 1 else { throw ValidationError("--batch-size and --concurrency must be at least 1") }
     }
 
+    /// The embedder an index records, ready to embed queries; exit 3 when it cannot be built or
+    /// is not the same (model digest included) as the one recorded.
+    static func matching(_ recorded: EmbedderDescriptor, ollamaHost: String?) async throws -> any Embedder {
+        var options = EmbedderOptions()
+        options.embedder = recorded.provider == .ollama ? .ollama : .local
+        options.model = recorded.model
+        options.ollamaHost = ollamaHost
+        let embedder = try await options.make()
+        guard embedder.descriptor == recorded else {
+            Output.error("the index was built with \(recorded.summary), but the available embedder is \(embedder.descriptor.summary); rebuild the index or restore that model")
+            throw ExitCode(ExitStatus.embedderUnavailable)
+        }
+        return embedder
+    }
+
     /// Builds the embedder; failures exit with status 3 (embedder unreachable or misconfigured).
     func make() async throws -> any Embedder {
         do {
