@@ -55,7 +55,10 @@ struct EmbedderOptions: ParsableArguments {
                 configuration.concurrency = concurrency
                 return try await OllamaEmbedder.connect(configuration: configuration, tokenizer: tokenizer)
             case .local:
-                throw ValidationError("the local embedder is not built yet")
+                if let model, model != LocalEmbedder.modelName {
+                    throw EmbeddingError.modelMissing(LocalEmbedder.defaultModelDirectory().path, "the local embedder runs \(LocalEmbedder.modelName) only, not \(model)")
+                }
+                return try LocalEmbedder(tokenizer: tokenizer)
             }
         } catch {
             Output.error("\(error)")

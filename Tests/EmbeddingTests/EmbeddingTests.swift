@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct EmbeddingPlaceholderTests {
-    @Test func builds() { #expect(Bool(true)) }
-}
