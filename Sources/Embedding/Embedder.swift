@@ -39,9 +39,19 @@ public struct EmbedderDescriptor: Codable, Sendable, Hashable {
     }
 }
 
-/// Turns text into L2-normalised vectors.
+/// Turns text into L2-normalised `Float` vectors of `descriptor.dimension`, in input order.
+/// Documents get the descriptor's document prefix, queries its query prefix.
 public protocol Embedder: Sendable {
     var descriptor: EmbedderDescriptor { get }
     func embed(documents: [String]) async throws -> [[Float]]
     func embed(query: String) async throws -> [Float]
+    /// One result per document, so one bad input does not cost the batch. Errors that concern
+    /// the embedder itself (unreachable, misconfigured) are thrown instead.
+    func embedEach(documents: [String]) async throws -> [Result<[Float], any Error>]
+}
+
+extension Embedder {
+    public func embedEach(documents: [String]) async throws -> [Result<[Float], any Error>] {
+        try await embed(documents: documents).map { .success($0) }
+    }
 }

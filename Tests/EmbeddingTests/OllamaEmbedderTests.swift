@@ -144,7 +144,7 @@ import Tokenization
         server.behaviour.nanMarker = "POISON"
         server.behaviour.nanStatus = status
         let documents = (0..<8).map { $0 == 5 ? "chunk POISON" : "chunk \($0)" }
-        let results = await embedder.embedEach(documents: documents)
+        let results = await embedder.results(documents: documents)
         for (index, result) in results.enumerated() {
             if index == 5 {
                 #expect(throws: OllamaError.nonFiniteEmbedding(index: 5)) { try result.get() }
@@ -158,7 +158,7 @@ import Tokenization
         let embedder = try await connect { $0.contextTokens = 64 }
         let before = server.requests.count
         let long = Array(repeating: "word", count: 100).joined(separator: " ")
-        let results = await embedder.embedEach(documents: ["short", long])
+        let results = await embedder.results(documents: ["short", long])
         #expect((try? results[0].get()) != nil)
         #expect(throws: OllamaError.inputTooLong(index: 1, tokens: 2 + tokenizer.tokenize("search_document: " + long).count, limit: 64)) { try results[1].get() }
         let sent = server.requests[before...].compactMap(\.json).flatMap { ($0["input"] as? [String]) ?? [] }
@@ -168,7 +168,7 @@ import Tokenization
     @Test func ollamaContextErrorIsNamedToo() async throws {
         let embedder = try await connect()
         server.behaviour.contextWords = 3
-        let results = await embedder.embedEach(documents: ["one two three four five"])
+        let results = await embedder.results(documents: ["one two three four five"])
         #expect {
             try results[0].get()
         } throws: { error in

@@ -44,7 +44,21 @@ public final class OllamaEmbedder: Embedder {
     }
 
     public func embed(documents: [String]) async throws -> [[Float]] {
-        try await embedEach(documents: documents).map { try $0.get() }
+        try await results(documents: documents).map { try $0.get() }
+    }
+
+    /// Per-document results; failures that concern the server rather than one input
+    /// (unreachable, timeout, model missing) are thrown.
+    public func embedEach(documents: [String]) async throws -> [Result<[Float], any Error>] {
+        let results = await results(documents: documents)
+        for case .failure(let error) in results {
+            switch error {
+            case .unreachable, .timeout, .modelNotFound, .malformedResponse: throw error
+            case .http(let status, _) where status >= 500 || status == 429 || status == 404: throw error
+            default: continue
+            }
+        }
+        return results.map { $0.mapError { $0 } }
     }
 
     public func embed(query: String) async throws -> [Float] {
@@ -59,7 +73,7 @@ public final class OllamaEmbedder: Embedder {
     /// One result per document, in input order: a vector, or why that document has none.
     /// Connection-level failures (unreachable, timeout, model missing) fail every document of
     /// the batches they hit.
-    public func embedEach(documents: [String]) async -> [Result<[Float], OllamaError>] {
+    public func results(documents: [String]) async -> [Result<[Float], OllamaError>] {
         var results = [Result<[Float], OllamaError>?](repeating: nil, count: documents.count)
         var pending: [(index: Int, text: String)] = []
         for (index, document) in documents.enumerated() {

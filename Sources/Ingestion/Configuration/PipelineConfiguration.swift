@@ -1,0 +1,56 @@
+public import Chunking
+public import VectorIndex
+
+/// One ingest job: what `pipelines/NAME.yml` declares, or the `ingest` flags amount to.
+public struct PipelineConfiguration: Sendable, Hashable {
+    /// Where the embeddings come from.
+    public struct EmbedderSettings: Sendable, Hashable {
+        public enum Provider: String, Sendable, Hashable { case local, ollama }
+        public var provider: Provider = .local
+        /// nil: the provider's default (all-MiniLM-L6-v2 / nomic-embed-text).
+        public var model: String?
+        public var batchSize = 32
+        public var concurrency = 2
+        /// Ollama address; nil: `OLLAMA_HOST`, else 127.0.0.1:11434.
+        public var host: String?
+        public init() {}
+    }
+
+    public var creator: String
+    /// Files, directories (walked recursively) or glob patterns, relative to the working directory.
+    public var sources: [String]
+    /// Glob patterns a file name or path must match (empty: every file).
+    public var include: [String] = []
+    public var exclude: [String] = []
+    public var chunking = ChunkingConfiguration.default
+    public var embedder = EmbedderSettings()
+    public var index = HNSWConfiguration.default
+    public var retention = IndexStore.defaultRetention
+    /// The persona the query server uses for this creator (kept here, used by `serve`).
+    public var persona: String?
+
+    public init(creator: String, sources: [String]) {
+        self.creator = creator
+        self.sources = sources
+    }
+
+    public func validate() throws(IngestError) {
+        do {
+            try IndexStore.validateCreator(creator)
+            try chunking.validate()
+            try index.validate()
+        } catch let error as IndexFileError {
+            throw .configuration(error.message)
+        } catch {
+            throw .configuration("\(error)")
+        }
+        guard !sources.isEmpty else { throw .configuration("no sources: name files, directories or globs to ingest") }
+        guard embedder.batchSize >= 1, embedder.concurrency >= 1 else { throw .configuration("embedder batch size and concurrency must be at least 1") }
+        guard retention >= 1 else { throw .configuration("retention must be at least 1") }
+    }
+
+    /// The configuration's part of the source digest: anything that changes the index.
+    var fingerprint: String {
+        "chunk=\(chunking.maxTokens)/\(chunking.overlap);m=\(index.connectivity)/\(index.baseConnectivity);efc=\(index.expansionAdd);ef=\(index.expansionSearch);seed=\(index.seed)"
+    }
+}

@@ -1,0 +1,141 @@
+public import Foundation
+import Yams
+
+/// Reads `pipelines/NAME.yml` into a `PipelineConfiguration`. Unknown keys and wrong types are
+/// errors naming the file, the line and the key.
+///
+/// ```yaml
+/// creator: demo                 # required: the creator id
+/// sources:                      # required: paths, directories or globs (a list or a mapping)
+///   paths: [corpora/demo]
+///   include: ["*.pdf", "*.docx", "*.txt"]
+///   exclude: ["drafts/*"]
+/// chunking: {max_tokens: 1000, overlap: 200}
+/// embedder: {provider: local, model: all-MiniLM-L6-v2, batch_size: 32, concurrency: 2, host: null}
+/// index: {m: 16, ef_construction: 200, ef_search: 64}
+/// retention: 5
+/// persona: "You are a friendly running coach..."
+/// ```
+public enum PipelineFile {
+    public static func load(_ url: URL) throws(IngestError) -> PipelineConfiguration {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw .configuration("\(url.path): cannot read the pipeline file")
+        }
+        return try parse(text, path: url.path)
+    }
+
+    public static func parse(_ text: String, path: String) throws(IngestError) -> PipelineConfiguration {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else { throw IngestError.configuration("\(path): the pipeline file is empty") }
+            root = node
+        } catch let error as IngestError {
+            throw error
+        } catch {
+            throw .configuration("\(path): not valid YAML: \(error)")
+        }
+        let reader = Reader(path: path)
+        let top = try reader.mapping(root, key: "(top level)", allowed: ["creator", "sources", "chunking", "embedder", "index", "retention", "persona"])
+        guard let creatorNode = top["creator"] else { throw .configuration("\(path): missing required key 'creator'") }
+        guard let sourcesNode = top["sources"] else { throw .configuration("\(path): missing required key 'sources'") }
+
+        var configuration = PipelineConfiguration(creator: try reader.string(creatorNode, key: "creator"), sources: [])
+        if sourcesNode.sequence != nil {
+            configuration.sources = try reader.strings(sourcesNode, key: "sources")
+        } else {
+            let sources = try reader.mapping(sourcesNode, key: "sources", allowed: ["paths", "include", "exclude"])
+            guard let paths = sources["paths"] else { throw .configuration("\(path):\(reader.line(sourcesNode)): 'sources' needs 'paths'") }
+            configuration.sources = try reader.strings(paths, key: "sources.paths")
+            if let include = sources["include"] { configuration.include = try reader.strings(include, key: "sources.include") }
+            if let exclude = sources["exclude"] { configuration.exclude = try reader.strings(exclude, key: "sources.exclude") }
+        }
+        if let node = top["chunking"] {
+            let chunking = try reader.mapping(node, key: "chunking", allowed: ["max_tokens", "overlap"])
+            if let value = chunking["max_tokens"] { configuration.chunking.maxTokens = try reader.int(value, key: "chunking.max_tokens") }
+            if let value = chunking["overlap"] { configuration.chunking.overlap = try reader.int(value, key: "chunking.overlap") }
+        }
+        if let node = top["embedder"] {
+            let embedder = try reader.mapping(node, key: "embedder", allowed: ["provider", "model", "batch_size", "concurrency", "host"])
+            if let value = embedder["provider"] {
+                let name = try reader.string(value, key: "embedder.provider")
+                guard let provider = PipelineConfiguration.EmbedderSettings.Provider(rawValue: name) else {
+                    throw .configuration("\(path):\(reader.line(value)): embedder.provider must be local or ollama, not \(name.debugDescription)")
+                }
+                configuration.embedder.provider = provider
+            }
+            if let value = embedder["model"] { configuration.embedder.model = try reader.optionalString(value, key: "embedder.model") }
+            if let value = embedder["batch_size"] { configuration.embedder.batchSize = try reader.int(value, key: "embedder.batch_size") }
+            if let value = embedder["concurrency"] { configuration.embedder.concurrency = try reader.int(value, key: "embedder.concurrency") }
+            if let value = embedder["host"] { configuration.embedder.host = try reader.optionalString(value, key: "embedder.host") }
+        }
+        if let node = top["index"] {
+            let index = try reader.mapping(node, key: "index", allowed: ["m", "ef_construction", "ef_search"])
+            if let value = index["m"] {
+                configuration.index.connectivity = try reader.int(value, key: "index.m")
+                configuration.index.baseConnectivity = 2 * configuration.index.connectivity
+            }
+            if let value = index["ef_construction"] { configuration.index.expansionAdd = try reader.int(value, key: "index.ef_construction") }
+            if let value = index["ef_search"] { configuration.index.expansionSearch = try reader.int(value, key: "index.ef_search") }
+        }
+        if let value = top["retention"] { configuration.retention = try reader.int(value, key: "retention") }
+        if let value = top["persona"] { configuration.persona = try reader.optionalString(value, key: "persona") }
+        do {
+            try configuration.validate()
+        } catch {
+            throw .configuration("\(path): \(error.description)")
+        }
+        return configuration
+    }
+
+    /// Typed access to YAML nodes with file:line in every error.
+    struct Reader {
+        let path: String
+
+        func line(_ node: Node) -> Int { (node.mark?.line ?? 0) + 1 }
+
+        func fail(_ node: Node, _ key: String, _ expected: String) -> IngestError {
+            .configuration("\(path):\(line(node)): '\(key)' must be \(expected)")
+        }
+
+        func mapping(_ node: Node, key: String, allowed: Set<String>) throws(IngestError) -> [String: Node] {
+            guard let mapping = node.mapping else { throw fail(node, key, "a mapping") }
+            var result: [String: Node] = [:]
+            for (keyNode, value) in mapping {
+                guard let name = keyNode.scalar?.string else { throw fail(keyNode, key, "a mapping with string keys") }
+                guard allowed.contains(name) else {
+                    let prefix = key == "(top level)" ? "" : key + "."
+                    throw .configuration("\(path):\(line(keyNode)): unknown key '\(prefix)\(name)' (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+                }
+                result[name] = value
+            }
+            return result
+        }
+
+        func string(_ node: Node, key: String) throws(IngestError) -> String {
+            guard let scalar = node.scalar, !isNull(scalar) else { throw fail(node, key, "a string") }
+            return scalar.string
+        }
+
+        func optionalString(_ node: Node, key: String) throws(IngestError) -> String? {
+            guard let scalar = node.scalar else { throw fail(node, key, "a string or null") }
+            return isNull(scalar) ? nil : scalar.string
+        }
+
+        func int(_ node: Node, key: String) throws(IngestError) -> Int {
+            guard let scalar = node.scalar, let value = Int(scalar.string) else { throw fail(node, key, "an integer") }
+            return value
+        }
+
+        func strings(_ node: Node, key: String) throws(IngestError) -> [String] {
+            if let scalar = node.scalar, !isNull(scalar) { return [scalar.string] }
+            guard let sequence = node.sequence else { throw fail(node, key, "a list of strings") }
+            var values: [String] = []
+            for item in sequence { values.append(try string(item, key: key)) }
+            return values
+        }
+
+        private func isNull(_ scalar: Node.Scalar) -> Bool {
+            scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+        }
+    }
+}

@@ -1,0 +1,277 @@
+public import Documents
+public import Embedding
+import Chunking
+public import Foundation
+import Tokenization
+public import VectorIndex
+
+/// One ingest job: discover → hash (manifest) → parse + chunk → embed (cached) → build HNSW →
+/// publish a new version atomically.
+///
+/// - Unchanged sources and configuration (same source digest as the live index) publish
+///   nothing unless `force`.
+/// - A file that cannot be read is reported and skipped; the batch goes on. With
+///   `failOnError`, any failed file means nothing is published.
+/// - The embedder failing as a whole (unreachable, misconfigured) stops the job before anything
+///   is published.
+/// - A crash at any point leaves `CURRENT` on the previous version; the cache keeps every batch
+///   committed before the crash, so a re-run picks up where this one stopped.
+public struct IngestPipeline: Sendable {
+    public struct Options: Sendable {
+        public var force = false
+        public var failOnError = false
+        /// nil: no cache (`--no-cache`).
+        public var cache: EmbeddingCache?
+        /// Files parsed at once.
+        public var parallelism = ProcessInfo.processInfo.activeProcessorCount
+        /// Texts per embedder call (and per cache transaction).
+        public var embedBatch = 64
+        public var environment = ProcessInfo.processInfo.environment
+        public init() {}
+    }
+
+    public let configuration: PipelineConfiguration
+    public let store: IndexStore
+    public let embedder: any Embedder
+    public let extractor: DocumentExtractor
+    public let options: Options
+    /// Human progress lines (the CLI draws a bar or prints them).
+    public let progress: @Sendable (IngestProgress) -> Void
+
+    public init(configuration: PipelineConfiguration, store: IndexStore, embedder: any Embedder, extractor: DocumentExtractor, options: Options = Options(), progress: @escaping @Sendable (IngestProgress) -> Void = { _ in }) {
+        self.configuration = configuration
+        self.store = store
+        self.embedder = embedder
+        self.extractor = extractor
+        self.options = options
+        self.progress = progress
+    }
+
+    private var descriptorJSON: [UInt8] { embedder.descriptor.canonicalJSON }
+
+    private func manifest() -> (SourceManifest, Double) {
+        let clock = ContinuousClock.now
+        let files = SourceDiscovery.files(sources: configuration.sources, include: configuration.include, exclude: configuration.exclude)
+        let manifest = SourceManifest(files: files, configurationFingerprint: configuration.fingerprint, embedderDescriptor: descriptorJSON)
+        return (manifest, (ContinuousClock.now - clock).seconds)
+    }
+
+    /// For CI: is the live index built from exactly these sources and this configuration?
+    public func check() throws(IngestError) -> CheckReport {
+        try configuration.validate()
+        let (manifest, _) = manifest()
+        guard let index = try? store.openCurrent(creator: configuration.creator) else {
+            return CheckReport(upToDate: false, differences: ["no published index for \(configuration.creator)"])
+        }
+        if index.header.sourceDigest == manifest.digest { return CheckReport(upToDate: true, differences: []) }
+        var differences = manifest.differences(from: (try? index.documents) ?? [])
+        if index.header.embedderDescriptor != descriptorJSON {
+            differences.append("embedder  \(String(decoding: index.header.embedderDescriptor, as: UTF8.self)) → \(String(decoding: descriptorJSON, as: UTF8.self))")
+        }
+        if differences.isEmpty { differences.append("configuration changed (chunking or index parameters)") }
+        return CheckReport(upToDate: false, differences: differences)
+    }
+
+    public func run() async throws(IngestError) -> IngestReport {
+        try configuration.validate()
+        let creatorDirectory: URL
+        do { creatorDirectory = try store.directory(for: configuration.creator) } catch { throw .configuration(error.message) }
+        let lock = try IngestLock(directory: creatorDirectory, creator: configuration.creator)
+        defer { withExtendedLifetime(lock) {} }
+
+        var report = IngestReport(creator: configuration.creator)
+        let (manifest, discoverSeconds) = manifest()
+        report.seconds["discover"] = discoverSeconds
+        progress(.stage("found \(manifest.entries.count) file(s)"))
+        guard !manifest.entries.isEmpty else {
+            throw .configuration("no files found in \(configuration.sources.joined(separator: ", "))")
+        }
+        if !options.force, let live = try? store.openCurrent(creator: configuration.creator), live.header.sourceDigest == manifest.digest {
+            report.upToDate = true
+            report.files.ok = live.header.documentCount
+            progress(.stage("sources unchanged since \(live.url.lastPathComponent): nothing to do (use --force to rebuild)"))
+            return report
+        }
+
+        // Parse and chunk.
+        var clock = ContinuousClock.now
+        let parsed = try await parse(manifest.entries, report: &report)
+        report.seconds["parse"] = (ContinuousClock.now - clock).seconds
+
+        // Embed, through the cache.
+        clock = ContinuousClock.now
+        let texts = parsed.flatMap { $0.chunks.chunks.map(\.text) }
+        let vectors = try await embed(texts, report: &report)
+        report.seconds["embed"] = (ContinuousClock.now - clock).seconds
+
+        // Keep documents whose chunks all have vectors; report the others.
+        var records: [ChunkRecord] = []
+        var documents: [DocumentRecord] = []
+        var kept: [[Float]] = []
+        var position = 0
+        for document in parsed {
+            let count = document.chunks.chunks.count
+            let documentVectors = vectors[position..<(position + count)]
+            position += count
+            if let failure = documentVectors.first(where: { $0.vector == nil }) {
+                report.files.failed.append(.init(path: document.entry.path, code: "embedding_failed", message: failure.error ?? "the embedder could not embed a chunk"))
+                continue
+            }
+            let documentIndex = UInt32(documents.count)
+            documents.append(DocumentRecord(path: document.entry.path, size: document.entry.size, contentHash: document.entry.hash, pageCount: UInt32(document.chunks.document.pages.count)))
+            for (chunk, vector) in zip(document.chunks.chunks, documentVectors) {
+                records.append(ChunkRecord(documentIndex: documentIndex, pageStart: UInt32(chunk.pageStart ?? 0), pageEnd: UInt32(chunk.pageEnd ?? 0),
+                                           start: UInt64(chunk.start), end: UInt64(chunk.end), tokenCount: UInt32(chunk.tokenCount), text: chunk.text))
+                kept.append(vector.vector ?? [])
+            }
+            report.files.ok += 1
+            report.pages += document.chunks.document.pages.count
+            report.tokens += document.chunks.tokenCount
+        }
+        report.chunks = records.count
+        report.files.failed.sort { $0.path < $1.path }
+
+        if options.failOnError && !report.files.failed.isEmpty {
+            progress(.stage("\(report.files.failed.count) file(s) failed and --fail-on-error is set: nothing published"))
+            return report
+        }
+        guard !records.isEmpty else {
+            progress(.stage("no file could be ingested: nothing published"))
+            return report
+        }
+
+        // Build and publish.
+        clock = ContinuousClock.now
+        let builder: HNSWBuilder
+        do {
+            builder = try HNSWBuilder(dimension: embedder.descriptor.dimension, configuration: configuration.index, expectedCount: kept.count)
+            for (index, vector) in kept.enumerated() {
+                try builder.add(vector)
+                if index % 1000 == 999 { progress(.count(stage: "index", done: index + 1, total: kept.count)) }
+            }
+        } catch {
+            throw .index(error.message)
+        }
+        report.seconds["build"] = (ContinuousClock.now - clock).seconds
+        clock = ContinuousClock.now
+        let contents = IndexContents(
+            embedderDescriptor: descriptorJSON, sourceDigest: manifest.digest,
+            createdAt: IndexContents.creationTime(environment: options.environment), chunks: records, documents: documents
+        )
+        do {
+            let version = try store.publish(creator: configuration.creator, retention: configuration.retention) { url throws(IndexFileError) in
+                try IndexWriter.write(builder, contents: contents, to: url)
+            }
+            report.published = version.name
+        } catch {
+            throw .index(error.message)
+        }
+        report.seconds["publish"] = (ContinuousClock.now - clock).seconds
+        return report
+    }
+
+    // MARK: Stages
+
+    struct ParsedDocument: Sendable {
+        var entry: SourceManifest.Entry
+        var chunks: DocumentChunks
+    }
+
+    private func parse(_ entries: [SourceManifest.Entry], report: inout IngestReport) async throws(IngestError) -> [ParsedDocument] {
+        let tokenizer: WordPieceTokenizer
+        let chunker: Chunker
+        do {
+            tokenizer = try WordPieceTokenizer.bundled()
+            chunker = try Chunker(configuration: configuration.chunking)
+        } catch {
+            throw .configuration("\(error)")
+        }
+        let extractor = self.extractor
+        var results = [Result<DocumentChunks, DocumentError>?](repeating: nil, count: entries.count)
+        await withTaskGroup(of: (Int, Result<DocumentChunks, DocumentError>).self) { group in
+            var next = 0, done = 0
+            func submit() {
+                guard next < entries.count else { return }
+                let index = next, path = entries[index].path
+                next += 1
+                group.addTask { (index, await extractor.result(path: path).map { DocumentChunks(document: $0, tokenizer: tokenizer, chunker: chunker) }) }
+            }
+            for _ in 0..<max(1, options.parallelism) { submit() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                done += 1
+                progress(.count(stage: "parse", done: done, total: entries.count))
+                submit()
+            }
+        }
+        var parsed: [ParsedDocument] = []
+        for (entry, result) in zip(entries, results) {
+            switch result {
+            case .success(let chunks)?:
+                parsed.append(ParsedDocument(entry: entry, chunks: chunks))
+            case .failure(let error)?:
+                report.files.failed.append(.init(path: entry.path, code: error.code.rawValue, message: error.message))
+                progress(.fileFailed(path: entry.path, message: error.message))
+            case nil:
+                break
+            }
+        }
+        return parsed
+    }
+
+    struct EmbeddedText: Sendable {
+        var vector: [Float]?
+        var error: String?
+    }
+
+    private func embed(_ texts: [String], report: inout IngestReport) async throws(IngestError) -> [EmbeddedText] {
+        let descriptor = embedder.descriptor
+        let embedderKey = EmbeddingCache.key(descriptor: descriptorJSON)
+        let hashes = texts.map { EmbeddingCache.key(text: descriptor.documentPrefix + $0) }
+        var results = [EmbeddedText](repeating: EmbeddedText(), count: texts.count)
+        if let cache = options.cache {
+            for (index, vector) in cache.lookup(embedder: embedderKey, textHashes: hashes, dimension: descriptor.dimension).enumerated() where vector != nil {
+                results[index].vector = vector
+            }
+        }
+        let missing = results.indices.filter { results[$0].vector == nil }
+        report.embeddings.reused = texts.count - missing.count
+        progress(.stage("\(report.embeddings.reused) embedding(s) reused from the cache, \(missing.count) to compute"))
+        var done = 0
+        for start in stride(from: 0, to: missing.count, by: options.embedBatch) {
+            let batch = Array(missing[start..<min(start + options.embedBatch, missing.count)])
+            let outcomes: [Result<[Float], any Error>]
+            do {
+                outcomes = try await embedder.embedEach(documents: batch.map { texts[$0] })
+            } catch {
+                throw .embedder("the embedder failed: \(error)")
+            }
+            var fresh: [(textHash: [UInt8], vector: [Float])] = []
+            for (index, outcome) in zip(batch, outcomes) {
+                switch outcome {
+                case .success(let vector):
+                    results[index].vector = vector
+                    fresh.append((hashes[index], vector))
+                case .failure(let error):
+                    results[index].error = "\(error)"
+                }
+            }
+            report.embeddings.computed += fresh.count
+            try options.cache?.store(embedder: embedderKey, entries: fresh, time: Int64(Date.now.timeIntervalSince1970))
+            done += batch.count
+            progress(.count(stage: "embed", done: done, total: missing.count))
+        }
+        return results
+    }
+}
+
+/// Progress events of an ingest run.
+public enum IngestProgress: Sendable {
+    case stage(String)
+    case count(stage: String, done: Int, total: Int)
+    case fileFailed(path: String, message: String)
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

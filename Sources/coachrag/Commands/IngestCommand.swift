@@ -1,0 +1,239 @@
+import ArgumentParser
+import Documents
+import Embedding
+import Foundation
+import Ingestion
+import VectorIndex
+
+/// `coachrag ingest`: documents → chunks → embeddings → a new index version, published atomically.
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Build and publish a new index version for a creator.",
+        discussion: """
+            Either name the creator and the sources on the command line:
+              coachrag ingest --creator demo corpora/demo
+            or run pipeline files (pipelines/NAME.yml; see pipelines/demo.yml):
+              coachrag ingest --pipeline pipelines/demo.yml
+            Sources are files, directories (walked recursively) and glob patterns. Unchanged \
+            sources and configuration publish nothing (--force rebuilds). Embeddings are cached \
+            in SQLite by embedder and exact text, so re-ingesting computes only what changed.
+            --json prints {"creator", "published", "up_to_date", "files": {"ok", "failed": [{"path", "code", \
+            "message"}]}, "pages", "chunks", "tokens", "embeddings": {"computed", "reused"}, "seconds": {stage: s}}.
+            Exit status: 0 every file ingested (or nothing to do); 1 some files failed but a version \
+            was published (with --fail-on-error: nothing published), or --check found the index out \
+            of date; 2 usage or configuration error, or another ingest of the creator is running; \
+            3 the embedder is unreachable or misconfigured (nothing published).
+            """
+    )
+
+    @Option(help: "Creator id (when not using --pipeline).")
+    var creator: String?
+
+    @Option(help: "Pipeline file(s) to run; repeatable.")
+    var pipeline: [String] = []
+
+    @Option(help: "Root folder of the indexes (default: ./indexes, or $COACHRAG_INDEXES).")
+    var indexes: String = ProcessInfo.processInfo.environment["COACHRAG_INDEXES"] ?? "indexes"
+
+    @OptionGroup var embedderOptions: EmbedderOptions
+
+    @Option(help: "Largest chunk, in tokens (overrides the pipeline file).")
+    var maxTokens: Int?
+
+    @Option(help: "Tokens shared by neighbouring chunks (overrides the pipeline file).")
+    var overlap: Int?
+
+    @Flag(help: "Rebuild even when nothing changed.")
+    var force = false
+
+    @Flag(help: "Publish nothing if any file fails.")
+    var failOnError = false
+
+    @Flag(help: "Only check whether the live index is up to date (exit 0) or needs a rebuild (exit 1).")
+    var check = false
+
+    @Flag(help: "Do not read or write the embedding cache.")
+    var noCache = false
+
+    @Option(help: "Embedding cache file (default: <indexes>/.cache/embeddings.sqlite).")
+    var cache: String?
+
+    @Option(help: "Largest cache size in MB; the oldest entries go first.")
+    var cacheMaxMb: Int = 2048
+
+    @Option(help: "Seconds one PDF may take in the isolated parser.")
+    var pdfTimeout: Double = 60
+
+    @Flag(help: "Print the report as one JSON object.")
+    var json = false
+
+    @Argument(help: "Files, directories or globs to ingest (with --creator).")
+    var paths: [String] = []
+
+    func validate() throws {
+        if pipeline.isEmpty {
+            guard creator != nil else { throw ValidationError("give --creator and paths, or --pipeline FILE") }
+            guard !paths.isEmpty else { throw ValidationError("give the files or directories to ingest") }
+        } else if creator != nil || !paths.isEmpty {
+            throw ValidationError("--pipeline takes the creator and sources from the file; do not also give --creator or paths")
+        }
+    }
+
+    func run() async throws {
+        var configurations: [PipelineConfiguration] = []
+        do {
+            if pipeline.isEmpty, let creator {
+                var configuration = PipelineConfiguration(creator: creator, sources: paths)
+                configuration.embedder.provider = embedderOptions.embedder == .ollama ? .ollama : .local
+                configuration.embedder.model = embedderOptions.model
+                configuration.embedder.host = embedderOptions.ollamaHost
+                configuration.embedder.batchSize = embedderOptions.batchSize
+                configuration.embedder.concurrency = embedderOptions.concurrency
+                configurations.append(configuration)
+            } else {
+                for file in pipeline { configurations.append(try PipelineFile.load(URL(fileURLWithPath: file))) }
+            }
+            for index in configurations.indices {
+                if let maxTokens { configurations[index].chunking.maxTokens = maxTokens }
+                if let overlap { configurations[index].chunking.overlap = overlap }
+                try configurations[index].validate()
+            }
+        } catch {
+            Output.error(error.description)
+            throw ExitCode(ExitStatus.usage)
+        }
+
+        var worst = ExitStatus.success
+        for configuration in configurations {
+            worst = max(worst, try await run(configuration))
+        }
+        if worst != ExitStatus.success { throw ExitCode(worst) }
+    }
+
+    private func run(_ configuration: PipelineConfiguration) async throws -> Int32 {
+        var embedderOptions = EmbedderOptions()
+        embedderOptions.embedder = configuration.embedder.provider == .ollama ? .ollama : .local
+        embedderOptions.model = configuration.embedder.model
+        embedderOptions.ollamaHost = configuration.embedder.host ?? self.embedderOptions.ollamaHost
+        embedderOptions.batchSize = configuration.embedder.batchSize
+        embedderOptions.concurrency = configuration.embedder.concurrency
+        let embedder = try await embedderOptions.make()
+
+        var options = IngestPipeline.Options()
+        options.force = force
+        options.failOnError = failOnError
+        if !noCache {
+            do {
+                let path = cache ?? (indexes + "/.cache/embeddings.sqlite")
+                options.cache = try EmbeddingCache(url: URL(fileURLWithPath: path), maxBytes: cacheMaxMb << 20)
+            } catch {
+                Output.error(error.description)
+                return ExitStatus.someInputFailed
+            }
+        }
+        var extraction = ExtractionOptions()
+        extraction.pdfTimeout = pdfTimeout
+        let reporter = ProgressReporter(enabled: !json)
+        let pipeline = IngestPipeline(
+            configuration: configuration, store: IndexStore(root: URL(fileURLWithPath: indexes)),
+            embedder: embedder, extractor: extraction.extractor(), options: options,
+            progress: { reporter.report($0) }
+        )
+
+        if check {
+            do {
+                let result = try pipeline.check()
+                if result.upToDate {
+                    Output.standardOutput("\(configuration.creator): up to date")
+                    return ExitStatus.success
+                }
+                Output.standardOutput("\(configuration.creator): rebuild needed\n" + result.differences.map { "  " + $0 }.joined(separator: "\n"))
+                return ExitStatus.someInputFailed
+            } catch {
+                Output.error(error.description)
+                return ExitStatus.usage
+            }
+        }
+
+        let report: IngestReport
+        do {
+            report = try await pipeline.run()
+        } catch {
+            reporter.finish()
+            Output.error(error.description)
+            switch error {
+            case .embedder: return ExitStatus.embedderUnavailable
+            case .configuration, .locked: return ExitStatus.usage
+            case .cache, .index: return ExitStatus.someInputFailed
+            }
+        }
+        reporter.finish()
+        if json {
+            Output.jsonLine(report)
+        } else {
+            Output.standardOutput(Self.summary(report))
+        }
+        if !report.files.failed.isEmpty { return ExitStatus.someInputFailed }
+        return ExitStatus.success
+    }
+
+    static func summary(_ report: IngestReport) -> String {
+        var lines: [String] = []
+        if report.upToDate {
+            lines.append("\(report.creator): up to date, nothing published")
+            return lines.joined(separator: "\n")
+        }
+        lines.append("\(report.creator): \(report.files.ok) file(s) ingested, \(report.files.failed.count) failed")
+        for failure in report.files.failed { lines.append("  failed  \(failure.path): \(failure.message) [\(failure.code)]") }
+        lines.append("  \(report.pages) pages, \(report.chunks) chunks, \(report.tokens) tokens; embeddings: \(report.embeddings.computed) computed, \(report.embeddings.reused) reused")
+        let order = ["discover", "parse", "embed", "build", "publish"]
+        lines.append("  time: " + order.compactMap { stage in report.seconds[stage].map { "\(stage) \(String(format: "%.2f", $0)) s" } }.joined(separator: ", "))
+        lines.append("  published: \(report.published ?? "nothing")")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Progress on stderr: a rewriting line on a terminal, stage lines otherwise.
+final class ProgressReporter: @unchecked Sendable {
+    private let enabled: Bool
+    private let terminal = isatty(STDERR_FILENO) == 1
+    private let lock = NSLock()
+    private var lastLength = 0
+    private let started = ContinuousClock.now
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func report(_ event: IngestProgress) {
+        guard enabled else { return }
+        lock.withLock {
+            switch event {
+            case .stage(let text):
+                clear()
+                Output.standardError(text)
+            case .fileFailed(let path, let message):
+                clear()
+                Output.error("\(path): \(message)")
+            case .count(let stage, let done, let total):
+                guard terminal else {
+                    if done == total { Output.standardError("\(stage): \(done)/\(total)") }
+                    return
+                }
+                let elapsed = Double((ContinuousClock.now - started).components.seconds)
+                let eta = done > 0 && done < total ? String(format: " ETA %.0f s", elapsed / Double(done) * Double(total - done)) : ""
+                let width = 30, filled = total > 0 ? width * done / total : width
+                let line = "\(stage.padding(toLength: 6, withPad: " ", startingAt: 0)) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)\(eta)"
+                FileHandle.standardError.write(Data(("\r" + line).utf8))
+                lastLength = line.count
+            }
+        }
+    }
+
+    func finish() { lock.withLock { clear() } }
+
+    private func clear() {
+        guard terminal, lastLength > 0 else { return }
+        FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: lastLength) + "\r").utf8))
+        lastLength = 0
+    }
+}
