@@ -100,7 +100,7 @@ let package = Package(
         ),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "IngestionTests", dependencies: ["Ingestion", "Embedding", "VectorIndex", "Tokenization", "TestSupport"],
+            name: "IngestionTests", dependencies: ["Ingestion", "Embedding", "VectorIndex", "Tokenization", "Documents", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),

@@ -91,7 +91,7 @@ public enum PipelineFile {
     struct Reader {
         let path: String
 
-        func line(_ node: Node) -> Int { (node.mark?.line ?? 0) + 1 }
+        func line(_ node: Node) -> Int { node.mark?.line ?? 0 }  // Yams marks are 1-based
 
         func fail(_ node: Node, _ key: String, _ expected: String) -> IngestError {
             .configuration("\(path):\(line(node)): '\(key)' must be \(expected)")

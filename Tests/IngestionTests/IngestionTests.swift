@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct IngestionPlaceholderTests {
-    @Test func builds() { #expect(Bool(true)) }
-}
