@@ -47,7 +47,7 @@ struct OllamaTransport: Sendable {
         let status: Int
         let data: Data
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            let response = try await Self.client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
             status = Int(response.status.code)
             let buffer = try await response.body.collect(upTo: maxResponseBytes)
             data = Data(buffer.readableBytesView)
@@ -63,6 +63,16 @@ struct OllamaTransport: Sendable {
         }
         return data
     }
+
+    /// One client for the process (like `HTTPClient.shared`), but failing fast on a refused
+    /// connection: this transport retries with its own bounded backoff, while AsyncHTTPClient's
+    /// default would keep reconnecting until the request deadline (minutes for a dead server).
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     /// Ollama's `{"error": "..."}`, or the start of whatever came instead.
     static func errorMessage(in data: Data) -> String {
