@@ -117,8 +117,8 @@ import Tokenization
     }
 
     @Test func slowServerTimesOut() async throws {
-        let embedder = try await connect { $0.timeout = 0.3; $0.retry.maxAttempts = 1 }
-        server.behaviour.delay = 2
+        let embedder = try await connect { $0.timeout = 1; $0.retry.maxAttempts = 1 }
+        server.behaviour.hang = true
         await #expect {
             try await embedder.embed(query: "x")
         } throws: { error in

@@ -19,6 +19,8 @@ public final class FakeOllama: @unchecked Sendable {
         public var delay: TimeInterval = 0
         /// The next N requests (any route) answer this status and `{"error": message}`.
         public var failures: [(status: Int, message: String)] = []
+        /// Never answer (the connection stays open): only the client's timeout ends the request.
+        public var hang = false
         /// The next N connections are closed without an answer.
         public var dropConnections = 0
         /// `/api/embed` returns one vector fewer than asked.

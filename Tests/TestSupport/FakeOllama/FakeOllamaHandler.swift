@@ -35,6 +35,7 @@ final class FakeOllamaHandler: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         let (behaviour, drop, failure) = server.record(request)
+        if behaviour.hang { return }
         let loop = context.eventLoop
         let delay = TimeAmount.nanoseconds(Int64(behaviour.delay * 1e9))
         let bound = NIOLoopBound((self, context), eventLoop: loop)
