@@ -46,8 +46,12 @@ let package = Package(
         ),
         .target(
             name: "VectorIndex", dependencies: ["CBLAS"],
-            // Optimised even in debug builds: the test suite builds real graphs.
-            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+            // Optimised even in debug builds (the test suite builds real graphs). Hot loops rely on
+            // explicit range checks of everything read from a file, not on array bounds checks.
+            swiftSettings: swiftSettings + [
+                .unsafeFlags(["-O"], .when(configuration: .debug)),
+                .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+            ]
         ),
         .target(
             name: "Ingestion",

@@ -75,6 +75,16 @@ public final class MappedIndex: @unchecked Sendable {
         }
     }
 
+    /// Up to this many vectors exact search (blocked `sgemv`) is at least as fast as HNSW at
+    /// ef 64, and exact. Measured on one core here (`coachrag-bench ann`): 2,048 × 384 exact
+    /// 29,900 q/s vs HNSW 17,500; 4,096 × 768 exact 9,800 vs 8,900; 8,192 × 384 exact 7,600 vs 11,100.
+    public static let exactSearchThreshold = 4096
+
+    /// The search to use by default: exact for small indexes, HNSW otherwise.
+    public func nearest(_ query: [Float], k: Int, ef: Int? = nil) throws(IndexFileError) -> [SearchHit] {
+        count <= Self.exactSearchThreshold ? try exactSearch(query, k: k) : try search(query, k: k, ef: ef)
+    }
+
     /// Exact k nearest neighbours: every vector scored with BLAS `sgemv`, in blocks.
     public func exactSearch(_ query: [Float], k: Int) throws(IndexFileError) -> [SearchHit] {
         try checkQuery(query)

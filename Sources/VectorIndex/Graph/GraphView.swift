@@ -44,34 +44,43 @@ struct GraphView {
 /// Per-search scratch: a visited set with generation stamps (no clearing between searches)
 /// and the two heaps. Used by one search at a time (pooled by `MappedIndex`), never shared.
 final class SearchScratch: @unchecked Sendable {
-    private(set) var stamps: [UInt16]
+    private var stamps: UnsafeMutablePointer<UInt16>
+    private var capacity: Int
     private var generation: UInt16 = 0
     var candidates = ScoredHeap(kind: .max)
     var results = ScoredHeap(kind: .min)
 
     init(capacity: Int) {
-        stamps = [UInt16](repeating: 0, count: capacity)
+        self.capacity = max(capacity, 1)
+        stamps = .allocate(capacity: self.capacity)
+        stamps.initialize(repeating: 0, count: self.capacity)
     }
+
+    deinit { stamps.deallocate() }
 
     /// Starts a new search over `count` nodes.
     func reset(count: Int) {
-        if stamps.count < count { stamps = [UInt16](repeating: 0, count: count); generation = 0 }
+        if capacity < count {
+            stamps.deallocate()
+            capacity = count
+            stamps = .allocate(capacity: count)
+            stamps.initialize(repeating: 0, count: count)
+            generation = 0
+        }
         generation &+= 1
         if generation == 0 {
-            for i in stamps.indices { stamps[i] = 0 }
+            stamps.update(repeating: 0, count: capacity)
             generation = 1
         }
         candidates.removeAll()
         results.removeAll()
     }
 
-    /// Marks `slot` visited; false when it already was.
+    /// Marks `slot` visited; false when it already was. Callers check `slot < count` first.
     @inline(__always) func visit(_ slot: UInt32) -> Bool {
-        stamps.withUnsafeMutableBufferPointer { stamps in
-            if stamps[Int(slot)] == generation { return false }
-            stamps[Int(slot)] = generation
-            return true
-        }
+        if stamps[Int(slot)] == generation { return false }
+        stamps[Int(slot)] = generation
+        return true
     }
 }
 

@@ -26,7 +26,7 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(help: "HNSW candidate list size (default: the index's efSearch).")
     var ef: Int?
 
-    @Flag(help: "Exact search over every vector instead of HNSW.")
+    @Flag(help: "Exact search over every vector (the default up to 4,096 vectors) instead of HNSW.")
     var exact = false
 
     @Option(help: "Search with this vector (comma-separated floats) instead of embedding text.")
@@ -64,7 +64,13 @@ struct SearchCommand: AsyncParsableCommand {
 
         let hits: [SearchHit]
         do {
-            hits = exact ? try mapped.exactSearch(query, k: k) : try mapped.search(query, k: k, ef: ef)
+            if exact {
+                hits = try mapped.exactSearch(query, k: k)
+            } else if ef != nil {
+                hits = try mapped.search(query, k: k, ef: ef)
+            } else {
+                hits = try mapped.nearest(query, k: k)
+            }
         } catch { throw error.exit() }
         var lines: [HitLine] = []
         for hit in hits {

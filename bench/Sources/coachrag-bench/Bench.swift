@@ -10,6 +10,7 @@ struct Bench: AsyncParsableCommand {
         subcommands: [
             DocumentsBench.self,
             TokenizerBench.self,
+            ANNBench.self,
         ]
     )
 }
