@@ -101,12 +101,12 @@ public final class LocalEmbedder: Embedder {
     }
 
     /// Consecutive windows of at most 254 pieces; an empty text is one empty window.
-    static func windows(_ pieces: [Int32]) -> [[Int32]] {
+    public static func windows(_ pieces: [Int32]) -> [[Int32]] {
         guard !pieces.isEmpty else { return [[]] }
         return stride(from: 0, to: pieces.count, by: maxPiecesPerWindow).map { Array(pieces[$0..<min($0 + maxPiecesPerWindow, pieces.count)]) }
     }
 
-    static func normalised(_ vector: [Float]) -> [Float] {
+    public static func normalised(_ vector: [Float]) -> [Float] {
         let norm = vector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
         return norm > 0 ? vector.map { $0 / norm } : vector
     }

@@ -11,6 +11,7 @@ struct Bench: AsyncParsableCommand {
             DocumentsBench.self,
             TokenizerBench.self,
             ANNBench.self,
+            EmbedBench.self,
         ]
     )
 }
