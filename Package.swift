@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "coachrag-bench",
             dependencies: [
-                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "Ingestion",
+                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "Ingestion", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "bench/Sources/coachrag-bench",

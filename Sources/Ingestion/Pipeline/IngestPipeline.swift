@@ -93,41 +93,73 @@ public struct IngestPipeline: Sendable {
             return report
         }
 
-        // Parse and chunk.
-        var clock = ContinuousClock.now
-        let parsed = try await parse(manifest.entries, report: &report)
-        report.seconds["parse"] = (ContinuousClock.now - clock).seconds
-
-        // Embed, through the cache.
-        clock = ContinuousClock.now
-        let texts = parsed.flatMap { $0.chunks.chunks.map(\.text) }
-        let vectors = try await embed(texts, report: &report)
-        report.seconds["embed"] = (ContinuousClock.now - clock).seconds
-
-        // Keep documents whose chunks all have vectors; report the others.
+        // Parse ∥ embed: the next batch of files is parsed while this one is embedded, so the
+        // embedder never waits for the parser and at most two batches are in memory.
+        let tokenizer: WordPieceTokenizer
+        let chunker: Chunker
+        do {
+            tokenizer = try WordPieceTokenizer.bundled()
+            chunker = try Chunker(configuration: configuration.chunking)
+        } catch {
+            throw .configuration("\(error)")
+        }
+        let filesPerBatch = max(8, 4 * options.parallelism)
+        let batches = stride(from: 0, to: manifest.entries.count, by: filesPerBatch).map {
+            Array(manifest.entries[$0..<min($0 + filesPerBatch, manifest.entries.count)])
+        }
         var records: [ChunkRecord] = []
         var documents: [DocumentRecord] = []
         var kept: [[Float]] = []
-        var position = 0
-        for document in parsed {
-            let count = document.chunks.chunks.count
-            let documentVectors = vectors[position..<(position + count)]
-            position += count
-            if let failure = documentVectors.first(where: { $0.vector == nil }) {
-                report.files.failed.append(.init(path: document.entry.path, code: "embedding_failed", message: failure.error ?? "the embedder could not embed a chunk"))
-                continue
+        var parseSeconds = 0.0, embedSeconds = 0.0
+        var parsedFiles = 0
+        let pipeline = self
+        var pending: Task<(ParseOutcome, Double), Never>? = Task { await pipeline.timedParse(batches[0], tokenizer: tokenizer, chunker: chunker) }
+        for index in batches.indices {
+            guard let (outcome, seconds) = await pending?.value else { break }
+            parseSeconds += seconds
+            pending = index + 1 < batches.count ? Task { await pipeline.timedParse(batches[index + 1], tokenizer: tokenizer, chunker: chunker) } : nil
+            for failure in outcome.failures {
+                report.files.failed.append(failure)
+                progress(.fileFailed(path: failure.path, message: failure.message))
             }
-            let documentIndex = UInt32(documents.count)
-            documents.append(DocumentRecord(path: document.entry.path, size: document.entry.size, contentHash: document.entry.hash, pageCount: UInt32(document.chunks.document.pages.count)))
-            for (chunk, vector) in zip(document.chunks.chunks, documentVectors) {
-                records.append(ChunkRecord(documentIndex: documentIndex, pageStart: UInt32(chunk.pageStart ?? 0), pageEnd: UInt32(chunk.pageEnd ?? 0),
-                                           start: UInt64(chunk.start), end: UInt64(chunk.end), tokenCount: UInt32(chunk.tokenCount), text: chunk.text))
-                kept.append(vector.vector ?? [])
+            parsedFiles += batches[index].count
+            progress(.count(stage: "parse", done: parsedFiles, total: manifest.entries.count))
+
+            let clock = ContinuousClock.now
+            let texts = outcome.parsed.flatMap { $0.chunks.chunks.map(\.text) }
+            let vectors: [EmbeddedText]
+            do {
+                vectors = try await embed(texts, report: &report)
+            } catch {
+                pending?.cancel()
+                throw error
             }
-            report.files.ok += 1
-            report.pages += document.chunks.document.pages.count
-            report.tokens += document.chunks.tokenCount
+            embedSeconds += (ContinuousClock.now - clock).seconds
+
+            // Keep documents whose chunks all have vectors; report the others.
+            var position = 0
+            for document in outcome.parsed {
+                let count = document.chunks.chunks.count
+                let documentVectors = vectors[position..<(position + count)]
+                position += count
+                if let failure = documentVectors.first(where: { $0.vector == nil }) {
+                    report.files.failed.append(.init(path: document.entry.path, code: "embedding_failed", message: failure.error ?? "the embedder could not embed a chunk"))
+                    continue
+                }
+                let documentIndex = UInt32(documents.count)
+                documents.append(DocumentRecord(path: document.entry.path, size: document.entry.size, contentHash: document.entry.hash, pageCount: UInt32(document.chunks.document.pages.count)))
+                for (chunk, vector) in zip(document.chunks.chunks, documentVectors) {
+                    records.append(ChunkRecord(documentIndex: documentIndex, pageStart: UInt32(chunk.pageStart ?? 0), pageEnd: UInt32(chunk.pageEnd ?? 0),
+                                               start: UInt64(chunk.start), end: UInt64(chunk.end), tokenCount: UInt32(chunk.tokenCount), text: chunk.text))
+                    kept.append(vector.vector ?? [])
+                }
+                report.files.ok += 1
+                report.pages += document.chunks.document.pages.count
+                report.tokens += document.chunks.tokenCount
+            }
         }
+        report.seconds["parse"] = parseSeconds
+        report.seconds["embed"] = embedSeconds
         report.chunks = records.count
         report.files.failed.sort { $0.path < $1.path }
 
@@ -141,7 +173,7 @@ public struct IngestPipeline: Sendable {
         }
 
         // Build and publish.
-        clock = ContinuousClock.now
+        var clock = ContinuousClock.now
         let builder: HNSWBuilder
         do {
             builder = try HNSWBuilder(dimension: embedder.descriptor.dimension, configuration: configuration.index, expectedCount: kept.count)
@@ -177,21 +209,25 @@ public struct IngestPipeline: Sendable {
         var chunks: DocumentChunks
     }
 
-    private func parse(_ entries: [SourceManifest.Entry], report: inout IngestReport) async throws(IngestError) -> [ParsedDocument] {
-        let tokenizer: WordPieceTokenizer
-        let chunker: Chunker
-        do {
-            tokenizer = try WordPieceTokenizer.bundled()
-            chunker = try Chunker(configuration: configuration.chunking)
-        } catch {
-            throw .configuration("\(error)")
-        }
+    struct ParseOutcome: Sendable {
+        var parsed: [ParsedDocument] = []
+        var failures: [IngestReport.FailedFile] = []
+    }
+
+    func timedParse(_ entries: [SourceManifest.Entry], tokenizer: WordPieceTokenizer, chunker: Chunker) async -> (ParseOutcome, Double) {
+        let clock = ContinuousClock.now
+        let outcome = await parse(entries, tokenizer: tokenizer, chunker: chunker)
+        return (outcome, (ContinuousClock.now - clock).seconds)
+    }
+
+    /// Extracts and chunks `entries`, `parallelism` files at a time; results in input order.
+    private func parse(_ entries: [SourceManifest.Entry], tokenizer: WordPieceTokenizer, chunker: Chunker) async -> ParseOutcome {
         let extractor = self.extractor
         var results = [Result<DocumentChunks, DocumentError>?](repeating: nil, count: entries.count)
         await withTaskGroup(of: (Int, Result<DocumentChunks, DocumentError>).self) { group in
-            var next = 0, done = 0
+            var next = 0
             func submit() {
-                guard next < entries.count else { return }
+                guard next < entries.count, !Task.isCancelled else { return }
                 let index = next, path = entries[index].path
                 next += 1
                 group.addTask { (index, await extractor.result(path: path).map { DocumentChunks(document: $0, tokenizer: tokenizer, chunker: chunker) }) }
@@ -199,24 +235,21 @@ public struct IngestPipeline: Sendable {
             for _ in 0..<max(1, options.parallelism) { submit() }
             while let (index, result) = await group.next() {
                 results[index] = result
-                done += 1
-                progress(.count(stage: "parse", done: done, total: entries.count))
                 submit()
             }
         }
-        var parsed: [ParsedDocument] = []
+        var outcome = ParseOutcome()
         for (entry, result) in zip(entries, results) {
             switch result {
             case .success(let chunks)?:
-                parsed.append(ParsedDocument(entry: entry, chunks: chunks))
+                outcome.parsed.append(ParsedDocument(entry: entry, chunks: chunks))
             case .failure(let error)?:
-                report.files.failed.append(.init(path: entry.path, code: error.code.rawValue, message: error.message))
-                progress(.fileFailed(path: entry.path, message: error.message))
+                outcome.failures.append(.init(path: entry.path, code: error.code.rawValue, message: error.message))
             case nil:
                 break
             }
         }
-        return parsed
+        return outcome
     }
 
     struct EmbeddedText: Sendable {
@@ -235,8 +268,7 @@ public struct IngestPipeline: Sendable {
             }
         }
         let missing = results.indices.filter { results[$0].vector == nil }
-        report.embeddings.reused = texts.count - missing.count
-        progress(.stage("\(report.embeddings.reused) embedding(s) reused from the cache, \(missing.count) to compute"))
+        report.embeddings.reused += texts.count - missing.count
         var done = 0
         for start in stride(from: 0, to: missing.count, by: options.embedBatch) {
             let batch = Array(missing[start..<min(start + options.embedBatch, missing.count)])

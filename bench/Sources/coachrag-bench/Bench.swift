@@ -12,6 +12,7 @@ struct Bench: AsyncParsableCommand {
             TokenizerBench.self,
             ANNBench.self,
             EmbedBench.self,
+            OllamaClientBench.self,
         ]
     )
 }

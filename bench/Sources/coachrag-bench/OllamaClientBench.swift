@@ -1,0 +1,53 @@
+import ArgumentParser
+import Embedding
+import Foundation
+import TestSupport
+import Tokenization
+
+/// `coachrag-bench ollama-client`: the Ollama client's own cost per 32-input batch, against the
+/// in-process fake server on loopback (answering at once, 768-d vectors): the round trip is an
+/// upper bound on client time (it also includes the fake server's JSON encoding and loopback).
+struct OllamaClientBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ollama-client", abstract: "Ollama client overhead per 32-input batch (fake server on loopback).")
+
+    @Option(help: "Batches timed.") var batches: Int = 200
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() async throws {
+        let server = try FakeOllama()
+        var configuration = OllamaConfiguration(endpoint: try OllamaEndpoint(parsing: server.host))
+        configuration.batchSize = 32
+        let embedder = try await OllamaEmbedder.connect(configuration: configuration, tokenizer: try WordPieceTokenizer.bundled())
+        let texts = (0..<32).map { "chunk \($0): " + String(repeating: "sleep habits recovery protein ", count: 30) }
+        var roundTrips: [Double] = []
+        for batch in 0..<(batches + 10) {
+            let clock = ContinuousClock.now
+            _ = try await embedder.embed(documents: texts)
+            if batch >= 10 { roundTrips.append((ContinuousClock.now - clock).seconds * 1000) }
+        }
+        roundTrips.sort()
+        // The client-side work alone: token-length checks, JSON encode/decode, validation.
+        let tokenizer = try WordPieceTokenizer.bundled()
+        let vectors = (0..<32).map { FakeOllama.vector(for: texts[$0], dimension: 768) }
+        let response = try JSONSerialization.data(withJSONObject: ["model": "nomic-embed-text", "embeddings": vectors])
+        var local: [Double] = []
+        struct Decoded: Decodable { var embeddings: [[Float]] }
+        for _ in 0..<batches {
+            let clock = ContinuousClock.now
+            for text in texts { _ = tokenizer.tokenize("search_document: " + text).count }
+            _ = try JSONEncoder().encode(["model": "nomic-embed-text", "input": texts.joined()])
+            let decoded = try JSONDecoder().decode(Decoded.self, from: response)
+            _ = decoded.embeddings.map { $0.allSatisfy(\.isFinite) }
+            local.append((ContinuousClock.now - clock).seconds * 1000)
+        }
+        local.sort()
+        let result = ["round_trip_p50_ms": roundTrips[roundTrips.count / 2], "round_trip_p99_ms": roundTrips[roundTrips.count * 99 / 100],
+                      "client_work_p50_ms": local[local.count / 2]]
+        if json {
+            print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
+        } else {
+            print(String(format: "ollama client, 32 × ~160-token inputs, 768-d\n  round trip to the fake server  p50 %.2f ms, p99 %.2f ms\n  client work alone (length checks, JSON, validation)  p50 %.2f ms",
+                         result["round_trip_p50_ms"]!, result["round_trip_p99_ms"]!, result["client_work_p50_ms"]!))
+        }
+    }
+}
