@@ -13,6 +13,7 @@ struct Bench: AsyncParsableCommand {
             ANNBench.self,
             EmbedBench.self,
             OllamaClientBench.self,
+            IngestBench.self,
         ]
     )
 }
