@@ -192,3 +192,18 @@ import Tokenization
         #expect(throws: OllamaError.self) { try OllamaEndpoint(parsing: "x:notaport") }
     }
 }
+
+@Suite struct EmbeddingsJSONTests {
+    @Test func readsWhatOllamaSends() {
+        let body = #"{"model":"nomic-embed-text","embeddings":[[0.5,-1.25e-3, 3E2],[ 0 , 1 ]],"total_duration":14143917,"prompt_eval_count":8}"#
+        #expect(EmbeddingsJSON.parse(Data(body.utf8)) == [[0.5, -0.00125, 300], [0, 1]])
+        #expect(EmbeddingsJSON.parse(Data(#"{"embeddings":[]}"#.utf8)) == [])
+    }
+
+    @Test func oddBodiesFallBackToTheStrictDecoder() throws {
+        #expect(EmbeddingsJSON.parse(Data(#"{"embeddings":[["x"]]}"#.utf8)) == nil)
+        #expect(EmbeddingsJSON.parse(Data(#"{"error":"boom"}"#.utf8)) == nil)
+        #expect(EmbeddingsJSON.parse(Data(#"{"embeddings":[[1,2"#.utf8)) == nil)
+        #expect(throws: (any Error).self) { try OllamaEmbedder.decodeEmbeddings(Data(#"{"embeddings":[["x"]]}"#.utf8)) }
+    }
+}

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Tokenization
 
 /// Embeddings from an Ollama server's `POST /api/embed` (the production path, `nomic-embed-text`).
@@ -154,6 +154,12 @@ public final class OllamaEmbedder: Embedder {
         var truncate = false
     }
 
+    /// The vectors of an `/api/embed` body (fast path, then JSONDecoder); for benchmarks.
+    public static func decodeEmbeddings(_ data: Data) throws -> [[Float]] {
+        if let embeddings = EmbeddingsJSON.parse(data) { return embeddings }
+        return try JSONDecoder().decode(EmbedResponse.self, from: data).embeddings
+    }
+
     private struct EmbedResponse: Decodable {
         var embeddings: [[Float]]
     }
@@ -175,10 +181,14 @@ public final class OllamaEmbedder: Embedder {
             throw error
         }
         let response: EmbedResponse
-        do {
-            response = try JSONDecoder().decode(EmbedResponse.self, from: data)
-        } catch {
-            throw .malformedResponse("/api/embed did not return {\"embeddings\": [[number]]}")
+        if let embeddings = EmbeddingsJSON.parse(data) {
+            response = EmbedResponse(embeddings: embeddings)
+        } else {
+            do {
+                response = try JSONDecoder().decode(EmbedResponse.self, from: data)
+            } catch {
+                throw .malformedResponse("/api/embed did not return {\"embeddings\": [[number]]}")
+            }
         }
         guard response.embeddings.count == inputs.count else {
             throw .malformedResponse("/api/embed returned \(response.embeddings.count) vectors for \(inputs.count) inputs")
