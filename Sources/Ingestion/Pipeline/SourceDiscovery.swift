@@ -3,8 +3,8 @@ import Foundation
 /// Expands a job's sources into a sorted, de-duplicated file list: files as named, directories
 /// walked recursively (hidden entries skipped), glob patterns (`*`, `?`, `[...]`, `**` via
 /// directories) matched with fnmatch; then include/exclude patterns against the path and name.
-enum SourceDiscovery {
-    static func files(sources: [String], include: [String], exclude: [String]) -> [String] {
+public enum SourceDiscovery {
+    public static func files(sources: [String], include: [String], exclude: [String]) -> [String] {
         var found: [String] = []
         for source in sources {
             if source.contains(where: { "*?[".contains($0) }) {
@@ -25,7 +25,9 @@ enum SourceDiscovery {
         }.sorted()
     }
 
-    private static func walk(_ path: String) -> [String] {
+    /// A file as is; a directory's files, recursively, sorted, hidden entries skipped. A path that
+    /// does not exist is returned as is, so extraction reports it as that file's error.
+    public static func walk(_ path: String) -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return [path] }
         let base = path.hasSuffix("/") ? String(path.dropLast()) : path
@@ -37,7 +39,7 @@ enum SourceDiscovery {
             var childIsDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: full, isDirectory: &childIsDirectory), !childIsDirectory.boolValue { files.append(full) }
         }
-        return files
+        return files.sorted()
     }
 
     /// The directory part without wildcards is walked; every file is matched against the whole
