@@ -291,7 +291,7 @@ public struct IngestPipeline: Sendable {
             report.embeddings.computed += fresh.count
             try options.cache?.store(embedder: embedderKey, entries: fresh, time: Int64(Date.now.timeIntervalSince1970))
             done += batch.count
-            progress(.count(stage: "embed", done: done, total: missing.count))
+            progress(.count(stage: "embed", done: report.embeddings.computed + report.embeddings.reused, total: 0))
         }
         return results
     }
@@ -300,6 +300,7 @@ public struct IngestPipeline: Sendable {
 /// Progress events of an ingest run.
 public enum IngestProgress: Sendable {
     case stage(String)
+    /// `total` is 0 when not known yet (chunks to embed, while files are still being parsed).
     case count(stage: String, done: Int, total: Int)
     case fileFailed(path: String, message: String)
 }

@@ -201,6 +201,8 @@ final class ProgressReporter: @unchecked Sendable {
     private let lock = NSLock()
     private var lastLength = 0
     private let started = ContinuousClock.now
+    private var parsed = (0, 0)
+    private var embedded = 0
 
     init(enabled: Bool) { self.enabled = enabled }
 
@@ -215,14 +217,14 @@ final class ProgressReporter: @unchecked Sendable {
                 clear()
                 Output.error("\(path): \(message)")
             case .count(let stage, let done, let total):
-                guard terminal else {
-                    if done == total { Output.standardError("\(stage): \(done)/\(total)") }
-                    return
-                }
+                if stage == "parse" { parsed = (done, total) }
+                if stage == "embed" { embedded = done }
+                guard terminal else { return }  // plain output: stage lines and the summary only
                 let elapsed = Double((ContinuousClock.now - started).components.seconds)
-                let eta = done > 0 && done < total ? String(format: " ETA %.0f s", elapsed / Double(done) * Double(total - done)) : ""
-                let width = 30, filled = total > 0 ? width * done / total : width
-                let line = "\(stage.padding(toLength: 6, withPad: " ", startingAt: 0)) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)\(eta)"
+                let (files, allFiles) = parsed
+                let eta = files > 0 && files < allFiles ? String(format: " ETA %.0f s", elapsed / Double(files) * Double(allFiles - files)) : ""
+                let width = 24, filled = allFiles > 0 ? width * files / allFiles : 0
+                let line = "[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] files \(files)/\(allFiles), chunks embedded \(embedded)\(stage == "index" ? ", indexing \(done)/\(total)" : "")\(eta)"
                 FileHandle.standardError.write(Data(("\r" + line).utf8))
                 lastLength = line.count
             }
