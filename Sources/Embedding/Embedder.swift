@@ -46,12 +46,18 @@ public protocol Embedder: Sendable {
     func embed(documents: [String]) async throws -> [[Float]]
     func embed(query: String) async throws -> [Float]
     /// One result per document, so one bad input does not cost the batch. Errors that concern
-    /// the embedder itself (unreachable, misconfigured) are thrown instead.
-    func embedEach(documents: [String]) async throws -> [Result<[Float], any Error>]
+    /// the embedder itself (unreachable, misconfigured) are thrown instead. `tokenCounts`, when
+    /// the caller knows them (chunks do), are the WordPiece counts of each text without prefix or
+    /// [CLS]/[SEP]; an embedder may use them instead of tokenizing again.
+    func embedEach(documents: [String], tokenCounts: [Int]?) async throws -> [Result<[Float], any Error>]
 }
 
 extension Embedder {
-    public func embedEach(documents: [String]) async throws -> [Result<[Float], any Error>] {
+    public func embedEach(documents: [String], tokenCounts: [Int]?) async throws -> [Result<[Float], any Error>] {
         try await embed(documents: documents).map { .success($0) }
+    }
+
+    public func embedEach(documents: [String]) async throws -> [Result<[Float], any Error>] {
+        try await embedEach(documents: documents, tokenCounts: nil)
     }
 }

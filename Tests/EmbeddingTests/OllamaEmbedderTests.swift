@@ -207,3 +207,18 @@ import Tokenization
         #expect(throws: (any Error).self) { try OllamaEmbedder.decodeEmbeddings(Data(#"{"embeddings":[["x"]]}"#.utf8)) }
     }
 }
+
+@Suite struct FastDecimalTests {
+    @Test func agreesWithStrtofWithinOneULP() {
+        var generator = SystemRandomNumberGenerator()
+        var numbers: [String] = ["0", "-0", "1", "0.5", "-0.0006921006", "0.003518375", "-0.1103596"]
+        for _ in 0..<2000 { numbers.append(String(Float.random(in: -1...1, using: &generator))) }
+        let body = #"{"embeddings":[["# + numbers.joined(separator: ",") + "]]}"
+        let parsed = EmbeddingsJSON.parse(Data(body.utf8))?.first ?? []
+        #expect(parsed.count == numbers.count)
+        for (text, value) in zip(numbers, parsed) {
+            let reference = strtof(text, nil)
+            #expect(value == reference || value.nextUp == reference || value.nextDown == reference, "\(text): \(value) vs \(reference)")
+        }
+    }
+}

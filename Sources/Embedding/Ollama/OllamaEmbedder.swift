@@ -17,12 +17,14 @@ public final class OllamaEmbedder: Embedder {
     public let configuration: OllamaConfiguration
     private let tokenizer: WordPieceTokenizer
     private let transport: OllamaTransport
+    private let documentPrefixTokens: Int
 
     private init(configuration: OllamaConfiguration, tokenizer: WordPieceTokenizer, transport: OllamaTransport, descriptor: EmbedderDescriptor) {
         self.configuration = configuration
         self.tokenizer = tokenizer
         self.transport = transport
         self.descriptor = descriptor
+        self.documentPrefixTokens = tokenizer.tokenize(configuration.documentPrefix).count
     }
 
     /// Checks the server has the model (its digest), learns the dimension with one probe, and
@@ -49,8 +51,8 @@ public final class OllamaEmbedder: Embedder {
 
     /// Per-document results; failures that concern the server rather than one input
     /// (unreachable, timeout, model missing) are thrown.
-    public func embedEach(documents: [String]) async throws -> [Result<[Float], any Error>] {
-        let results = await results(documents: documents)
+    public func embedEach(documents: [String], tokenCounts: [Int]?) async throws -> [Result<[Float], any Error>] {
+        let results = await results(documents: documents, tokenCounts: tokenCounts)
         for case .failure(let error) in results {
             switch error {
             case .unreachable, .timeout, .modelNotFound, .malformedResponse: throw error
@@ -73,13 +75,19 @@ public final class OllamaEmbedder: Embedder {
     /// One result per document, in input order: a vector, or why that document has none.
     /// Connection-level failures (unreachable, timeout, model missing) fail every document of
     /// the batches they hit.
-    public func results(documents: [String]) async -> [Result<[Float], OllamaError>] {
+    public func results(documents: [String], tokenCounts: [Int]? = nil) async -> [Result<[Float], OllamaError>] {
         var results = [Result<[Float], OllamaError>?](repeating: nil, count: documents.count)
         var pending: [(index: Int, text: String)] = []
         for (index, document) in documents.enumerated() {
             let text = configuration.documentPrefix + document
-            do {
-                try checkLength(text, index: index)
+            do throws(OllamaError) {
+                if let tokenCounts, tokenCounts.count == documents.count {
+                    // prefix + text tokenize to the prefix's tokens plus the text's: the prefix ends in a space.
+                    let total = documentPrefixTokens + tokenCounts[index] + 2
+                    if total > configuration.contextTokens { throw OllamaError.inputTooLong(index: index, tokens: total, limit: configuration.contextTokens) }
+                } else {
+                    try checkLength(text, index: index)
+                }
                 pending.append((index, text))
             } catch {
                 results[index] = .failure(error)
@@ -148,10 +156,9 @@ public final class OllamaEmbedder: Embedder {
         (status == 400 || status == 500) && (message.contains("NaN") || message.contains("Inf"))
     }
 
-    private struct EmbedRequest: Encodable {
-        var model: String
-        var input: [String]
-        var truncate = false
+    /// The `/api/embed` request body; for benchmarks.
+    public static func encodeRequest(model: String, inputs: [String]) -> Data {
+        EmbeddingsJSON.request(model: model, inputs: inputs)
     }
 
     /// The vectors of an `/api/embed` body (fast path, then JSONDecoder); for benchmarks.
@@ -165,12 +172,7 @@ public final class OllamaEmbedder: Embedder {
     }
 
     static func embedBatch(_ inputs: [String], model: String, transport: OllamaTransport, dimension: Int?) async throws(OllamaError) -> [[Float]] {
-        let body: Data
-        do {
-            body = try JSONEncoder().encode(EmbedRequest(model: model, input: inputs))
-        } catch {
-            throw .malformedResponse("could not encode the request: \(error)")
-        }
+        let body = EmbeddingsJSON.request(model: model, inputs: inputs)
         let data: Data
         do {
             data = try await transport.post("/api/embed", json: body)

@@ -127,9 +127,10 @@ public struct IngestPipeline: Sendable {
 
             let clock = ContinuousClock.now
             let texts = outcome.parsed.flatMap { $0.chunks.chunks.map(\.text) }
+            let tokenCounts = outcome.parsed.flatMap { $0.chunks.chunks.map(\.tokenCount) }
             let vectors: [EmbeddedText]
             do {
-                vectors = try await embed(texts, report: &report)
+                vectors = try await embed(texts, tokenCounts: tokenCounts, report: &report)
             } catch {
                 pending?.cancel()
                 throw error
@@ -257,7 +258,7 @@ public struct IngestPipeline: Sendable {
         var error: String?
     }
 
-    private func embed(_ texts: [String], report: inout IngestReport) async throws(IngestError) -> [EmbeddedText] {
+    private func embed(_ texts: [String], tokenCounts: [Int], report: inout IngestReport) async throws(IngestError) -> [EmbeddedText] {
         let descriptor = embedder.descriptor
         let embedderKey = EmbeddingCache.key(descriptor: descriptorJSON)
         let hashes = texts.map { EmbeddingCache.key(text: descriptor.documentPrefix + $0) }
@@ -274,7 +275,7 @@ public struct IngestPipeline: Sendable {
             let batch = Array(missing[start..<min(start + options.embedBatch, missing.count)])
             let outcomes: [Result<[Float], any Error>]
             do {
-                outcomes = try await embedder.embedEach(documents: batch.map { texts[$0] })
+                outcomes = try await embedder.embedEach(documents: batch.map { texts[$0] }, tokenCounts: batch.map { tokenCounts[$0] })
             } catch {
                 throw .embedder("the embedder failed: \(error)")
             }

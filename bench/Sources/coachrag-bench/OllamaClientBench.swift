@@ -37,8 +37,7 @@ struct OllamaClientBench: AsyncParsableCommand {
             for text in texts { _ = tokenizer.tokenize("search_document: " + text).count }
             checks.append((ContinuousClock.now - clock).seconds * 1000)
             clock = ContinuousClock.now
-            struct Request: Encodable { var model: String; var input: [String]; var truncate = false }
-            _ = try JSONEncoder().encode(Request(model: "nomic-embed-text", input: texts))
+            _ = OllamaEmbedder.encodeRequest(model: "nomic-embed-text", inputs: texts)
             let decoded = try OllamaEmbedder.decodeEmbeddings(response)
             _ = decoded.map { $0.allSatisfy(\.isFinite) }
             local.append((ContinuousClock.now - clock).seconds * 1000)
