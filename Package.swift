@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: Libraries, lowest layer first
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=fast"])]),
         .target(name: "Documents", dependencies: ["CPoppler", "CLibXML2", "CZip"], swiftSettings: swiftSettings),
         .target(
             name: "Tokenization",
@@ -39,7 +40,7 @@ let package = Package(
         .target(
             name: "Embedding",
             dependencies: [
-                "Tokenization", "CBLAS",
+                "Tokenization", "CBLAS", "CKernels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
