@@ -2,7 +2,6 @@
 public enum EmbeddingError: Error, Sendable, Hashable, CustomStringConvertible {
     case modelMissing(String, String)
     case malformedModel(String, String)
-    case descriptorMismatch(recorded: String, available: String)
 
     public var description: String {
         switch self {
@@ -10,8 +9,6 @@ public enum EmbeddingError: Error, Sendable, Hashable, CustomStringConvertible {
             "the all-MiniLM-L6-v2 model is not in \(directory) (\(detail)); run `bash scripts/setup.sh` (or `make setup`), or point COACHRAG_MODELS at a folder holding all-MiniLM-L6-v2/"
         case .malformedModel(let path, let detail):
             "\(path) is not a usable all-MiniLM-L6-v2 model: \(detail); re-run `bash scripts/setup.sh`"
-        case .descriptorMismatch(let recorded, let available):
-            "the index was built with \(recorded), but the available embedder is \(available)"
         }
     }
 }
