@@ -15,13 +15,17 @@ release: setup
 demo: setup
 	@bash scripts/demo.sh
 
-## Every test, unit and end-to-end (what CI runs).
+## Every test, unit and end-to-end, then every benchmark at tiny sizes to prove they still
+## run (no timing assertions). What CI runs.
 test: setup
 	swift build --build-tests
 	swift test --skip-build
+	.build/debug/coachrag-bench run --quick --results "$$(mktemp -d)"
 
+## Every benchmark in release against bench/targets.yml; writes bench/results/ and the README table.
 bench: setup
-	swift run -c release coachrag-bench
+	swift build -c release
+	.build/release/coachrag-bench run --update-readme
 
 clean:
 	rm -rf .build

@@ -77,6 +77,7 @@ let package = Package(
             dependencies: [
                 "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "Ingestion", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "bench/Sources/coachrag-bench",
             swiftSettings: swiftSettings

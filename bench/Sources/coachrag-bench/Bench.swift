@@ -8,6 +8,8 @@ struct Bench: AsyncParsableCommand {
         commandName: "coachrag-bench",
         abstract: "coachrag benchmarks (run with -c release from the package root).",
         subcommands: [
+            RunCommand.self,
+            ReadmeCommand.self,
             DocumentsBench.self,
             TokenizerBench.self,
             ANNBench.self,

@@ -41,13 +41,13 @@ struct TokenizerBench: ParsableCommand {
         times.sort()
         let median = times[times.count / 2]
         let megabytes = Double(text.utf8.count) / 1_000_000
-        let result = ["file": path, "megabytes": String(format: "%.2f", megabytes), "tokens": String(tokens),
-                      "seconds_median": String(format: "%.4f", median), "spread": String(format: "%.4f", times.last! - times.first!),
-                      "tokens_per_second": String(Int(Double(tokens) / median)), "megabytes_per_second": String(format: "%.2f", megabytes / median)]
+        let spread = (times.last ?? median) - (times.first ?? median)
+        let result: [String: Any] = ["file": path, "megabytes": megabytes, "tokens": tokens, "seconds_median": median, "spread": spread,
+                                     "tokens_per_second": Double(tokens) / median, "megabytes_per_second": megabytes / median]
         if json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
         } else {
-            print("tokenizer  \(path): \(result["megabytes"]!) MB, \(tokens) tokens; median \(result["seconds_median"]!) s → \(result["tokens_per_second"]!) tokens/s, \(result["megabytes_per_second"]!) MB/s (1 core)")
+            print(String(format: "tokenizer  %@: %.2f MB, %d tokens; median %.4f s → %.0f tokens/s, %.2f MB/s (1 core)", path, megabytes, tokens, median, Double(tokens) / median, megabytes / median))
         }
     }
 }
