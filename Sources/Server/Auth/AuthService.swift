@@ -1,0 +1,100 @@
+import Foundation
+import State
+
+/// Registration, login, token refresh and logout over the state store, and authentication of
+/// each request. Answers never reveal whether an email is registered: registration says the
+/// same either way, login failures are one message, and an unknown email costs the same Argon2
+/// work as a wrong password.
+struct AuthService: Sendable {
+    let state: StateStore
+    let tokens: TokenService
+    let hasher = PasswordHasher()
+    let configuration: ServerConfiguration
+    /// Verified against when the email is unknown, so both paths take the same time.
+    let decoyHash: String
+
+    init(state: StateStore, tokens: TokenService, configuration: ServerConfiguration) throws {
+        self.state = state
+        self.tokens = tokens
+        self.configuration = configuration
+        decoyHash = try PasswordHasher().hash("decoy password that no account has")
+    }
+
+    struct TokenPair: Encodable, Sendable {
+        var access_token: String
+        var refresh_token: String
+        var token_type = "Bearer"
+        var expires_in: Int
+    }
+
+    /// A member joins `creator`'s tenant. Same answer whether the email is new or not.
+    func register(email rawEmail: String, password: String, creator: String) async throws {
+        let email: String
+        do { email = try StateStore.normalisedEmail(rawEmail) } catch { throw APIError.invalid("email", "is not an email address") }
+        if let problem = PasswordPolicy.problem(with: password, email: email) { throw APIError.invalid("password", problem) }
+        guard try state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
+        let hash = try await hasher.hash(password)
+        do {
+            try state.createUser(email: email, passwordHash: hash, role: .member, creator: creator)
+        } catch StateError.emailTaken {
+            // Deliberately the same answer: registration must not confirm who has an account.
+        }
+    }
+
+    func login(email: String, password: String, client: String) async throws -> TokenPair {
+        let lockKey = "\(email.lowercased())|\(client)"
+        if let wait = try state.lockoutRemaining(key: lockKey) {
+            throw APIError.tooManyRequests("too many failed logins for this account from this address; try again in \(wait) s", retryAfter: wait)
+        }
+        let user = try state.user(email: email)
+        let valid = await hasher.verify(password, against: user?.passwordHash ?? decoyHash)
+        guard valid, let user else {
+            try state.recordLoginFailure(key: lockKey, limit: configuration.loginFailureLimit, window: configuration.lockoutWindow, lockout: configuration.lockoutDuration)
+            throw APIError.unauthorized("email or password is wrong")
+        }
+        try state.clearLoginFailures(key: lockKey)
+        let refresh = TokenService.opaqueToken(prefix: "crr_")
+        let session = try state.startSession(userID: user.id, refreshHash: refresh.hash, expiresAt: Date().addingTimeInterval(configuration.refreshTokenLifetime))
+        return try await pair(for: user, sessionID: session, refreshToken: refresh.token)
+    }
+
+    /// Rotates: the presented token is spent, a new one issued in its family. A spent token
+    /// presented again revokes the family.
+    func refresh(_ token: String) async throws -> TokenPair {
+        let next = TokenService.opaqueToken(prefix: "crr_")
+        let outcome = try state.rotateRefreshToken(hash: TokenService.hash(token), nextHash: next.hash, nextExpiresAt: Date().addingTimeInterval(configuration.refreshTokenLifetime))
+        switch outcome {
+        case .rotated(let userID, let familyID):
+            guard let user = try state.user(id: userID) else { throw APIError.unauthorized("refresh_token is not valid") }
+            return try await pair(for: user, sessionID: familyID, refreshToken: next.token)
+        case .reused:
+            throw APIError.unauthorized("refresh_token was already used; the session is revoked, log in again")
+        case .invalid:
+            throw APIError.unauthorized("refresh_token is not valid (expired, revoked or unknown)")
+        }
+    }
+
+    private func pair(for user: User, sessionID: String, refreshToken: String) async throws -> TokenPair {
+        let access = try await tokens.accessToken(userID: user.id, role: user.role.rawValue, creator: user.creator, sessionID: sessionID)
+        return TokenPair(access_token: access, refresh_token: refreshToken, expires_in: Int(configuration.accessTokenLifetime))
+    }
+
+    /// The caller of a request with `Authorization: Bearer <JWT | crk_ key>`.
+    func authenticate(authorization: String?) async throws -> Identity {
+        guard let authorization, authorization.lowercased().hasPrefix("bearer ") else {
+            throw APIError.unauthorized("missing Authorization: Bearer token")
+        }
+        let credential = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        if credential.hasPrefix("crk_") {
+            guard let user = try state.userForAPIKey(hash: TokenService.hash(credential)) else { throw APIError.unauthorized("API key is not valid") }
+            return Identity(userID: user.id, role: user.role, creator: user.creator, sessionID: nil)
+        }
+        guard let claims = await tokens.verify(credential), let role = Role(rawValue: claims.role) else {
+            throw APIError.unauthorized("access token is not valid (signature, algorithm, expiry or issuer)")
+        }
+        guard try state.sessionIsLive(familyID: claims.sid, userID: claims.sub.value) else {
+            throw APIError.unauthorized("the session of this access token has ended; log in again")
+        }
+        return Identity(userID: claims.sub.value, role: role, creator: claims.creator, sessionID: claims.sid)
+    }
+}

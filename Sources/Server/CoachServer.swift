@@ -1,0 +1,52 @@
+public import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// `coachrag serve`: the read-only RAG query server. Builds the services, routes and
+/// middleware, listens, and on SIGTERM/SIGINT (or task cancellation) stops accepting, lets
+/// requests in flight finish, then closes the database.
+public enum CoachServer {
+    /// Runs until stopped; `onListening` gets the bound port (useful with port 0).
+    public static func run(configuration: ServerConfiguration, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        let services = try await Services.start(configuration: configuration)
+        let logger = {
+            var logger = Logger(label: "coachrag.serve")
+            logger.logLevel = configuration.logRequests ? .info : .warning
+            return logger
+        }()
+        let app = Application(
+            router: makeRouter(services),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "coachrag"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                logger.info("listening", metadata: ["address": .string("http://\(configuration.host):\(port)")])
+                await onListening(port)
+            },
+            logger: logger
+        )
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            await services.shutdown()
+            throw error
+        }
+        await services.shutdown()
+        logger.info("stopped")
+    }
+
+    static func makeRouter(_ services: Services) -> Router<AppContext> {
+        let router = Router(context: AppContext.self)
+        router.add(middleware: ObservabilityMiddleware(metrics: services.metrics, logRequests: services.configuration.logRequests))
+        router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(perSecond: services.configuration.rateLimitPerSecond, burst: services.configuration.rateLimitBurst)))
+        services.addOperationsRoutes(router)
+        let api = router.group("api/v1")
+        let authenticated = api.group().add(middleware: AuthMiddleware(auth: services.auth))
+        services.addAuthRoutes(public: api, authenticated: authenticated)
+        services.addRetrievalRoutes(authenticated)
+        services.addConversationRoutes(authenticated)
+        services.addPrivacyRoutes(authenticated)
+        return router
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Yams
+
+/// Each creator's persona and retrieval settings, read from the pipeline files (`creator:`,
+/// `persona:`, `index.ef_search`, optional `retrieval.k`). Read once at start; a creator
+/// without a pipeline file gets the defaults.
+struct CreatorSettings: Sendable {
+    private let byCreator: [String: RetrievalSettings]
+    let defaults: RetrievalSettings
+
+    init(pipelinesDirectory: URL?, defaults: RetrievalSettings) {
+        self.defaults = defaults
+        var settings: [String: RetrievalSettings] = [:]
+        if let directory = pipelinesDirectory,
+           let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            for name in names.sorted() where name.hasSuffix(".yml") || name.hasSuffix(".yaml") {
+                guard let text = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8),
+                      let file = try? YAMLDecoder().decode(PipelineServingFields.self, from: text) else { continue }
+                var creator = defaults
+                if let persona = file.persona?.trimmingCharacters(in: .whitespacesAndNewlines), !persona.isEmpty { creator.persona = persona }
+                if let ef = file.index?.ef_search, ef > 0 { creator.efSearch = ef }
+                if let k = file.retrieval?.k, (1...20).contains(k) { creator.k = k }
+                if let minimum = file.retrieval?.min_confidence, (0...1).contains(minimum) { creator.minimumConfidence = minimum }
+                settings[file.creator] = creator
+            }
+        }
+        byCreator = settings
+    }
+
+    func settings(for creator: String) -> RetrievalSettings {
+        byCreator[creator] ?? defaults
+    }
+}
+
+/// The part of a pipeline file the server reads (everything else is the ingest's).
+private struct PipelineServingFields: Decodable {
+    struct Index: Decodable { var ef_search: Int? }
+    struct Retrieval: Decodable { var k: Int?; var min_confidence: Double? }
+    var creator: String
+    var persona: String?
+    var index: Index?
+    var retrieval: Retrieval?
+}

@@ -1,0 +1,65 @@
+public import Embedding
+public import Foundation
+
+/// Everything `coachrag serve` can be told; defaults are the documented ones.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Root of `<creator>/CURRENT` + version files, written by `coachrag ingest`.
+    public var indexRoot = URL(fileURLWithPath: "indexes")
+    /// Holds `coachrag.sqlite` and the JWT signing key.
+    public var stateDirectory = URL(fileURLWithPath: "state")
+    /// Pipeline files (`*.yml`) giving each creator's persona and retrieval settings.
+    public var pipelinesDirectory: URL? = URL(fileURLWithPath: "pipelines")
+    public var ollama = OllamaEndpoint()
+    public var chatModel = "llama3.2:1b"
+    /// Open index mappings kept (least recently used closed first).
+    public var maxOpenIndexes = 64
+    /// Seconds allowed to reach Ollama, for its first token, between tokens, and in all.
+    public var ollamaConnectTimeout: Double = 2
+    public var firstTokenTimeout: Double = 60
+    public var tokenGapTimeout: Double = 30
+    public var generationTimeout: Double = 180
+    /// Largest request body, bytes.
+    public var maxBodyBytes = 64 << 10
+    /// Token bucket per client address: sustained requests per second and burst.
+    public var rateLimitPerSecond: Double = 50
+    public var rateLimitBurst: Double = 100
+    /// Failed logins per account+address within `lockoutWindow` before a lockout of `lockoutDuration`.
+    public var loginFailureLimit = 5
+    public var lockoutWindow: TimeInterval = 15 * 60
+    public var lockoutDuration: TimeInterval = 15 * 60
+    public var accessTokenLifetime: TimeInterval = 15 * 60
+    public var refreshTokenLifetime: TimeInterval = 30 * 24 * 3600
+    /// Query vectors remembered per embedder (repeated questions skip the model).
+    public var queryCacheSize = 4096
+    /// Default retrieval settings (a creator's pipeline file may override k and efSearch).
+    public var retrieval = RetrievalSettings()
+    /// Log JSON lines to standard error (off: quiet, for tests and benchmarks).
+    public var logRequests = true
+
+    public init() {}
+}
+
+/// How a creator's passages are retrieved and answered from.
+public struct RetrievalSettings: Sendable, Hashable {
+    /// Passages given to the model.
+    public var k = 4
+    /// HNSW candidate list (nil: the index's own efSearch).
+    public var efSearch: Int?
+    /// Below this confidence the answer says the material does not cover the question.
+    public var minimumConfidence = 0.25
+    /// Tokens of conversation history kept in the prompt (newest first).
+    public var historyTokenBudget = 1024
+    /// Tokens reserved for the answer (`num_predict`).
+    public var answerTokens = 512
+    public var persona = RetrievalSettings.defaultPersona
+
+    public static let defaultPersona = """
+        You are a coaching assistant. Answer only from the coaching material provided below, \
+        cite the passages you use as [1], [2] and so on, and say plainly when the material does \
+        not cover a question.
+        """
+
+    public init() {}
+}

@@ -1,0 +1,62 @@
+public import Hummingbird
+public import HTTPTypes
+import Foundation
+
+/// An error answered to the client as `application/problem+json` (RFC 9457), one line of
+/// `detail` naming the field or resource, plus field errors for validation failures.
+public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
+    public struct FieldError: Codable, Sendable, Equatable {
+        public var field: String
+        public var message: String
+    }
+
+    public var status: HTTPResponse.Status
+    public var slug: String
+    public var detail: String
+    public var fieldErrors: [FieldError] = []
+    public var retryAfter: Int?
+
+    public var description: String { "\(status.code) \(slug): \(detail)" }
+
+    public static func badRequest(_ detail: String, field: String? = nil) -> APIError {
+        APIError(status: .badRequest, slug: "bad-request", detail: detail, fieldErrors: field.map { [FieldError(field: $0, message: detail)] } ?? [])
+    }
+    public static func invalid(_ field: String, _ message: String) -> APIError {
+        APIError(status: .unprocessableContent, slug: "validation", detail: "\(field): \(message)", fieldErrors: [FieldError(field: field, message: message)])
+    }
+    public static func unauthorized(_ detail: String) -> APIError { APIError(status: .unauthorized, slug: "unauthorized", detail: detail) }
+    public static func forbidden(_ detail: String) -> APIError { APIError(status: .forbidden, slug: "forbidden", detail: detail) }
+    public static func notFound(_ detail: String) -> APIError { APIError(status: .notFound, slug: "not-found", detail: detail) }
+    public static func tooManyRequests(_ detail: String, retryAfter: Int) -> APIError {
+        APIError(status: .tooManyRequests, slug: "too-many-requests", detail: detail, retryAfter: retryAfter)
+    }
+    public static func unavailable(_ detail: String) -> APIError { APIError(status: .serviceUnavailable, slug: "unavailable", detail: detail) }
+    public static func internalError(_ detail: String) -> APIError { APIError(status: .internalServerError, slug: "internal", detail: detail) }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        problemResponse(path: request.uri.path, requestID: request.headers[.requestID])
+    }
+
+    /// The problem document; also used by the error middleware for errors that are not ours.
+    func problemResponse(path: String, requestID: String?) -> Response {
+        struct Problem: Encodable {
+            var type: String, title: String, status: Int, detail: String, instance: String
+            var request_id: String?
+            var errors: [FieldError]?
+        }
+        let problem = Problem(
+            type: "https://coachrag.dev/problems/\(slug)", title: status.reasonPhrase, status: status.code, detail: detail,
+            instance: path, request_id: requestID, errors: fieldErrors.isEmpty ? nil : fieldErrors
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        let body = (try? encoder.encode(problem)) ?? Data()
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = HTTPField.Name("X-Request-ID")!
+}

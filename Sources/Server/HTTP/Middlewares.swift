@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+
+/// Outermost: assigns the request id (`X-Request-ID` honoured when sane, returned always),
+/// turns every error into `application/problem+json`, records metrics per route, and logs one
+/// JSON line per request.
+struct ObservabilityMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let metrics: ServerMetrics
+    let logRequests: Bool
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        var context = context
+        let supplied = request.headers[.requestID].flatMap { $0.count <= 128 && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) } ? $0 : nil }
+        let requestID = supplied ?? UUID().uuidString.lowercased()
+        context.requestID = requestID
+        let started = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as APIError {
+            response = error.problemResponse(path: request.uri.path, requestID: requestID)
+        } catch let error as HTTPError {
+            let slug = error.status == .notFound ? "not-found" : "http"
+            let detail = error.status == .notFound ? "no route \(request.method.rawValue) \(request.uri.path)" : (error.body ?? error.status.reasonPhrase)
+            response = APIError(status: error.status, slug: slug, detail: detail).problemResponse(path: request.uri.path, requestID: requestID)
+        } catch {
+            context.logger.error("unhandled error", metadata: ["request_id": .string(requestID), "error": .string("\(error)")])
+            response = APIError.internalError("internal error (request \(requestID))").problemResponse(path: request.uri.path, requestID: requestID)
+        }
+        response.headers[.requestID] = requestID
+        let seconds = (ContinuousClock.now - started).seconds
+        let route = context.endpointPath ?? "unmatched"
+        metrics.recordRequest(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
+        if logRequests {
+            context.logger.info("request", metadata: [
+                "request_id": .string(requestID), "method": .string(request.method.rawValue), "path": .string(request.uri.path),
+                "route": .string(route), "status": .stringConvertible(response.status.code), "ms": .string(String(format: "%.2f", seconds * 1000)),
+                "client": .string(context.clientAddress),
+            ])
+        }
+        return response
+    }
+}
+
+/// A token bucket per client address on every route: `burst` requests at once, refilled at
+/// `perSecond`. Empty bucket: 429 with `Retry-After`.
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let limiter: RateLimiter
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        if let wait = limiter.take(client: context.clientAddress) {
+            throw APIError.tooManyRequests("rate limit: more than \(Int(limiter.perSecond)) requests/s from \(context.clientAddress)", retryAfter: wait)
+        }
+        return try await next(request, context)
+    }
+}
+
+/// The buckets behind `RateLimitMiddleware`. `perSecond <= 0` disables limiting.
+final class RateLimiter: Sendable {
+    let perSecond: Double
+    let burst: Double
+    private let buckets = Mutex<[String: (tokens: Double, at: ContinuousClock.Instant)]>([:])
+
+    init(perSecond: Double, burst: Double) {
+        self.perSecond = perSecond
+        self.burst = max(1, burst)
+    }
+
+    /// Nil when allowed, else seconds to wait.
+    func take(client: String) -> Int? {
+        guard perSecond > 0 else { return nil }
+        let now = ContinuousClock.now
+        return buckets.withLock { buckets in
+            var bucket = buckets[client] ?? (burst, now)
+            bucket.tokens = min(burst, bucket.tokens + (now - bucket.at).seconds * perSecond)
+            bucket.at = now
+            defer {
+                buckets[client] = bucket
+                if buckets.count > 100_000 { buckets = buckets.filter { $0.value.tokens < burst } }
+            }
+            if bucket.tokens >= 1 {
+                bucket.tokens -= 1
+                return nil
+            }
+            return max(1, Int(((1 - bucket.tokens) / perSecond).rounded(.up)))
+        }
+    }
+}
+
+/// Authenticates the routes behind it; the identity goes into the context.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let auth: AuthService
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        var context = context
+        context.identity = try await auth.authenticate(authorization: request.headers[.authorization])
+        return try await next(request, context)
+    }
+}
+
+extension AppContext {
+    /// The authenticated caller (routes behind `AuthMiddleware` always have one).
+    func caller() throws -> Identity {
+        guard let identity else { throw APIError.unauthorized("missing Authorization: Bearer token") }
+        return identity
+    }
+}

@@ -1,0 +1,98 @@
+import Embedding
+import Foundation
+import Synchronization
+import Tokenization
+
+/// The embedders that queries need, one per descriptor recorded in an index, built on first
+/// use; and a bounded cache of query vectors (a question asked again skips the model).
+///
+/// An index is only ever queried with an embedder whose descriptor equals the one the index
+/// records: when the available model differs (another Ollama digest, say), that creator's
+/// searches fail with 503 and readiness reports it; results are never silently wrong.
+final class QueryEmbedders: Sendable {
+    private let tokenizer: WordPieceTokenizer
+    private let ollama: OllamaEndpoint
+    private let cacheCapacity: Int
+    private let metrics: ServerMetrics
+    private let built = Mutex<[EmbedderDescriptor: any Embedder]>([:])
+    private let cache = Mutex(QueryCache())
+
+    init(tokenizer: WordPieceTokenizer, ollama: OllamaEndpoint, cacheCapacity: Int, metrics: ServerMetrics) {
+        self.tokenizer = tokenizer
+        self.ollama = ollama
+        self.cacheCapacity = cacheCapacity
+        self.metrics = metrics
+    }
+
+    /// The embedder for `descriptor`, or a 503 naming the mismatch or the failure.
+    func embedder(for descriptor: EmbedderDescriptor) async throws -> any Embedder {
+        if let embedder = built.withLock({ $0[descriptor] }) { return embedder }
+        let embedder: any Embedder
+        do {
+            switch descriptor.provider {
+            case .local:
+                embedder = try LocalEmbedder(tokenizer: tokenizer)
+            case .ollama:
+                var configuration = OllamaConfiguration(endpoint: ollama)
+                configuration.model = descriptor.model
+                configuration.documentPrefix = descriptor.documentPrefix
+                configuration.queryPrefix = descriptor.queryPrefix
+                configuration.timeout = 10
+                embedder = try await OllamaEmbedder.connect(configuration: configuration, tokenizer: tokenizer)
+            }
+        } catch {
+            throw APIError.unavailable("the query embedder \(descriptor.summary) is not available: \(error)")
+        }
+        guard embedder.descriptor == descriptor else {
+            throw APIError.unavailable("the index was built with \(descriptor.summary) but the available embedder is \(embedder.descriptor.summary); rebuild the index or restore that model")
+        }
+        return built.withLock { built in
+            if let existing = built[descriptor] { return existing }
+            built[descriptor] = embedder
+            return embedder
+        }
+    }
+
+    /// The query's vector and whether it came from the cache.
+    func embed(query: String, descriptor: EmbedderDescriptor) async throws -> (vector: [Float], cached: Bool) {
+        let key = QueryCache.Key(descriptor: descriptor, text: query.trimmingCharacters(in: .whitespacesAndNewlines))
+        if let vector = cache.withLock({ $0.get(key) }) {
+            metrics.queryCacheHits.increment()
+            return (vector, true)
+        }
+        let embedder = try await embedder(for: descriptor)
+        let vector: [Float]
+        do {
+            vector = try await embedder.embed(query: key.text)
+        } catch {
+            throw APIError.unavailable("embedding the query failed: \(error)")
+        }
+        cache.withLock { $0.put(key, vector, capacity: cacheCapacity) }
+        metrics.queryCacheMisses.increment()
+        return (vector, false)
+    }
+}
+
+/// A small LRU of query vectors; eviction drops the older half when full (amortised O(1)).
+struct QueryCache {
+    struct Key: Hashable { var descriptor: EmbedderDescriptor; var text: String }
+    private var entries: [Key: (vector: [Float], stamp: UInt64)] = [:]
+    private var clock: UInt64 = 0
+
+    mutating func get(_ key: Key) -> [Float]? {
+        guard let entry = entries[key] else { return nil }
+        clock += 1
+        entries[key] = (entry.vector, clock)
+        return entry.vector
+    }
+
+    mutating func put(_ key: Key, _ vector: [Float], capacity: Int) {
+        guard capacity > 0 else { return }
+        clock += 1
+        entries[key] = (vector, clock)
+        if entries.count > capacity {
+            let cutoff = entries.values.map(\.stamp).sorted()[entries.count / 2]
+            entries = entries.filter { $0.value.stamp >= cutoff }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// Retrieval-augmented answering: retrieve, score confidence, and either say the material does
+/// not cover the question, generate through Ollama (streaming), or — when Ollama is unreachable,
+/// errs or times out — answer extractively with the best passages. Never hangs: every upstream
+/// wait has a timeout.
+struct AnswerService: Sendable {
+    let retriever: Retriever
+    let chat: OllamaChatClient
+    let prompts: PromptBuilder
+    let settings: CreatorSettings
+    let metrics: ServerMetrics
+
+    /// Answers `question` for `creator`; `onToken` receives generated text as it arrives (a
+    /// throw from it, e.g. a client that went away, stops generation and propagates).
+    func answer(question: String, creator: String, history: [(role: String, content: String)],
+                onToken: (String) async throws -> Void) async throws -> Answer {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let creatorSettings = settings.settings(for: creator)
+        let retrieval = try await retriever.retrieve(question, creator: creator, k: creatorSettings.k, ef: creatorSettings.efSearch, minimumScore: -1)
+        let retrievalMilliseconds = (clock.now - started).milliseconds
+        let passages = retrieval.passages
+        let confidence = Confidence.of(scores: passages.map(\.score))
+        func timings(generation: Double) -> Timings {
+            Timings(retrieval_ms: retrievalMilliseconds, embed_ms: retrieval.embedMilliseconds, search_ms: retrieval.searchMilliseconds,
+                    generation_ms: generation, total_ms: (clock.now - started).milliseconds)
+        }
+
+        if confidence < creatorSettings.minimumConfidence {
+            metrics.extractiveAnswers.increment()
+            let content = "The knowledge base does not cover this question, so I will not guess an answer. Try asking about a topic the coaching material covers."
+            return Answer(content: content, citations: [], confidence: confidence, mode: .extractive,
+                          notice: String(format: "not covered: confidence %.2f is below %.2f", confidence, creatorSettings.minimumConfidence),
+                          usage: nil, timings: timings(generation: 0), complete: true)
+        }
+
+        let prompt = prompts.build(persona: creatorSettings.persona, passages: passages, history: history, question: question,
+                                   historyBudget: creatorSettings.historyTokenBudget, answerTokens: creatorSettings.answerTokens)
+        let generationStart = clock.now
+        var generated = ""
+        var usage: Usage?
+        do {
+            for try await event in chat.stream(messages: prompt.messages, contextTokens: prompt.contextTokens, answerTokens: creatorSettings.answerTokens) {
+                switch event {
+                case .token(let text):
+                    generated += text
+                    try await onToken(text)
+                case .done(let promptTokens, let completionTokens):
+                    usage = Usage(prompt_tokens: promptTokens ?? prompt.promptTokens, completion_tokens: completionTokens ?? 0)
+                }
+            }
+        } catch let error as OllamaChatClient.ChatError {
+            metrics.extractiveAnswers.increment()
+            let interrupted = generated.isEmpty ? "" : generated + "\n\n"
+            return Answer(content: interrupted + extractive(passages, question: question), citations: citations(passages, question: question),
+                          confidence: confidence, mode: .extractive, notice: "generation unavailable: \(error); the answer quotes the material instead",
+                          usage: nil, timings: timings(generation: (clock.now - generationStart).milliseconds), complete: true)
+        }
+        let generation = clock.now - generationStart
+        metrics.generation.observe(generation.seconds)
+        metrics.generatedAnswers.increment()
+        let cited = Self.citedNumbers(in: generated).filter { $0 >= 1 && $0 <= passages.count }
+        let used = cited.isEmpty ? Array(passages.indices) : cited.map { $0 - 1 }
+        return Answer(content: generated, citations: used.map { Citation(n: $0 + 1, passage: passages[$0], question: question) },
+                      confidence: confidence, mode: .generated, notice: nil, usage: usage,
+                      timings: timings(generation: generation.milliseconds), complete: true)
+    }
+
+    private func citations(_ passages: [Passage], question: String) -> [Citation] {
+        passages.enumerated().map { Citation(n: $0.offset + 1, passage: $0.element, question: question) }
+    }
+
+    /// The extractive answer: the best sentences of each passage, numbered like the citations.
+    private func extractive(_ passages: [Passage], question: String) -> String {
+        var text = "From the coaching material:"
+        for (offset, passage) in passages.enumerated() {
+            text += "\n\n[\(offset + 1)] \(PromptBuilder.label(passage)): \"\(Excerpt.best(in: passage.text, for: question))\""
+        }
+        return text
+    }
+
+    /// The `[n]` markers of a generated answer, in first-use order.
+    static func citedNumbers(in text: String) -> [Int] {
+        var numbers: [Int] = []
+        var index = text.startIndex
+        while let open = text[index...].firstIndex(of: "[") {
+            guard let close = text[open...].firstIndex(of: "]") else { break }
+            for part in text[text.index(after: open)..<close].split(separator: ",") {
+                if let number = Int(part.trimmingCharacters(in: .whitespaces)), !numbers.contains(number) { numbers.append(number) }
+            }
+            index = text.index(after: open)
+        }
+        return numbers
+    }
+}

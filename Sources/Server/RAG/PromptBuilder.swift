@@ -1,0 +1,48 @@
+import Foundation
+import Tokenization
+
+/// Assembles the chat messages: the creator's persona with the numbered passages as the system
+/// message, then as much of the conversation history as fits its token budget (newest kept),
+/// then the question. Counts tokens with the embedding model's WordPiece tokenizer (the chat
+/// model's own tokenizer is not available here) and sizes `num_ctx` from that count with a 25 %
+/// margin, in steps of 512.
+struct PromptBuilder: Sendable {
+    let tokenizer: WordPieceTokenizer
+
+    struct Prompt: Sendable {
+        var messages: [OllamaChatClient.Message]
+        var promptTokens: Int
+        var contextTokens: Int
+    }
+
+    func build(persona: String, passages: [Passage], history: [(role: String, content: String)], question: String,
+               historyBudget: Int, answerTokens: Int) -> Prompt {
+        var system = persona + "\n\nCoaching material (cite as [n]):\n"
+        for (number, passage) in passages.enumerated() {
+            system += "\n[\(number + 1)] \(Self.label(passage))\n\(passage.text)\n"
+        }
+        system += "\nAnswer from this material only. If it does not cover the question, say so."
+        var kept: [OllamaChatClient.Message] = []
+        var used = 0
+        for message in history.reversed() {
+            let tokens = count(message.content)
+            if used + tokens > historyBudget { break }
+            used += tokens
+            kept.insert(.init(role: message.role, content: message.content), at: 0)
+        }
+        let messages = [OllamaChatClient.Message(role: "system", content: system)] + kept + [.init(role: "user", content: question)]
+        let promptTokens = messages.reduce(0) { $0 + count($1.content) + 4 }
+        let needed = Int(Double(promptTokens) * 1.25) + answerTokens
+        let contextTokens = min(131_072, max(2048, (needed + 511) / 512 * 512))
+        return Prompt(messages: messages, promptTokens: promptTokens, contextTokens: contextTokens)
+    }
+
+    func count(_ text: String) -> Int { tokenizer.tokenize(text).count }
+
+    /// `guide.pdf, pp. 3–4`
+    static func label(_ passage: Passage) -> String {
+        guard let start = passage.pageStart else { return passage.document }
+        let end = passage.pageEnd ?? start
+        return end == start ? "\(passage.document), p. \(start)" : "\(passage.document), pp. \(start)–\(end)"
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import State
+
+extension Services {
+    /// `/api/v1/auth/...`: register, login and refresh are public; the rest need a bearer token.
+    func addAuthRoutes(public open: RouterGroup<AppContext>, authenticated: RouterGroup<AppContext>) {
+        let limit = configuration.maxBodyBytes
+        open.post("auth/register") { request, _ in
+            let body = try await StrictJSON.decode(RegisterBody.self, from: request, limit: limit)
+            try await auth.register(email: body.email, password: body.password, creator: body.creator)
+            struct Accepted: Encodable { var status = "accepted"; var detail = "if the address was new, the account exists now; log in to continue" }
+            return try jsonResponse(Accepted(), status: .accepted)
+        }
+        open.post("auth/login") { request, context in
+            let body = try await StrictJSON.decode(LoginBody.self, from: request, limit: limit)
+            return try jsonResponse(try await auth.login(email: body.email, password: body.password, client: context.clientAddress))
+        }
+        open.post("auth/refresh") { request, _ in
+            let body = try await StrictJSON.decode(RefreshBody.self, from: request, limit: limit)
+            return try jsonResponse(try await auth.refresh(body.refresh_token))
+        }
+        authenticated.post("auth/logout") { request, context in
+            let identity = try context.caller()
+            _ = try await StrictJSON.decode(LogoutBody.self, from: request, limit: limit, allowEmpty: true)
+            if let session = identity.sessionID { try state.revokeSession(familyID: session, userID: identity.userID) }
+            return emptyResponse()
+        }
+        authenticated.get("auth/me") { _, context in
+            let identity = try context.caller()
+            guard let user = try state.user(id: identity.userID) else { throw APIError.unauthorized("the account no longer exists") }
+            return try jsonResponse(UserJSON(user))
+        }
+        authenticated.post("auth/api-keys") { request, context in
+            let identity = try requireCreatorOrAdmin(context)
+            let body = try await StrictJSON.decode(APIKeyBody.self, from: request, limit: limit)
+            let secret = TokenService.opaqueToken(prefix: "crk_")
+            let key = try state.createAPIKey(userID: identity.userID, name: body.name, keyHash: secret.hash)
+            struct Created: Encodable { var id: String, name: String, key: String, created_at: String }
+            return try jsonResponse(Created(id: key.id, name: key.name, key: secret.token, created_at: iso8601(key.createdAt)), status: .created)
+        }
+        authenticated.get("auth/api-keys") { _, context in
+            let identity = try requireCreatorOrAdmin(context)
+            struct Key: Encodable {
+                var id: String, name: String, created_at: String, last_used_at: String?
+                func encode(to encoder: any Encoder) throws {
+                    var container = encoder.container(keyedBy: CodingKeys.self)
+                    try container.encode(id, forKey: .id); try container.encode(name, forKey: .name)
+                    try container.encode(created_at, forKey: .created_at); try container.encode(last_used_at, forKey: .last_used_at)
+                }
+                enum CodingKeys: String, CodingKey { case id, name, created_at, last_used_at }
+            }
+            struct List: Encodable { var api_keys: [Key] }
+            let keys = try state.apiKeys(userID: identity.userID).map { Key(id: $0.id, name: $0.name, created_at: iso8601($0.createdAt), last_used_at: $0.lastUsedAt.map(iso8601)) }
+            return try jsonResponse(List(api_keys: keys))
+        }
+        authenticated.delete("auth/api-keys/{id}") { _, context in
+            let identity = try requireCreatorOrAdmin(context)
+            let id = try context.parameters.require("id")
+            guard try state.deleteAPIKey(id: id, userID: identity.userID) else { throw APIError.notFound("no API key \(id) of yours") }
+            return emptyResponse()
+        }
+    }
+
+    private func requireCreatorOrAdmin(_ context: AppContext) throws -> Identity {
+        let identity = try context.caller()
+        guard identity.role != .member else { throw APIError.forbidden("API keys are for creators and admins") }
+        return identity
+    }
+}

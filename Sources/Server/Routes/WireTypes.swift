@@ -1,0 +1,160 @@
+import Foundation
+import Hummingbird
+import State
+
+// Request bodies: every field checked, unknown fields refused (see `StrictJSON`).
+
+struct RegisterBody: JSONRequestBody {
+    static let fields: Set<String> = ["email", "password", "creator"]
+    var email: String, password: String, creator: String
+}
+
+struct LoginBody: JSONRequestBody {
+    static let fields: Set<String> = ["email", "password"]
+    var email: String, password: String
+}
+
+struct RefreshBody: JSONRequestBody {
+    static let fields: Set<String> = ["refresh_token"]
+    var refresh_token: String
+}
+
+struct LogoutBody: JSONRequestBody {
+    static let fields: Set<String> = ["refresh_token"]
+    var refresh_token: String?
+}
+
+struct APIKeyBody: JSONRequestBody {
+    static let fields: Set<String> = ["name"]
+    var name: String
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name) { (1...100).contains($0.count) ? nil : "must be 1 to 100 characters" }
+    }
+    enum CodingKeys: String, CodingKey { case name }
+}
+
+struct SearchBody: JSONRequestBody {
+    static let fields: Set<String> = ["query", "k", "min_score"]
+    var query: String, k: Int, min_score: Float
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        query = try container.decode(String.self, forKey: .query) { Self.questionProblem($0) }
+        k = try container.decodeIfPresent(Int.self, forKey: .k) ?? 5
+        if !(1...50).contains(k) { throw APIError.invalid("k", "must be between 1 and 50") }
+        min_score = try container.decodeIfPresent(Float.self, forKey: .min_score) ?? -1
+        if !(-1...1).contains(min_score) { throw APIError.invalid("min_score", "must be between -1 and 1") }
+    }
+    enum CodingKeys: String, CodingKey { case query, k, min_score }
+
+    static func questionProblem(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return "must not be empty" }
+        if text.count > 4000 { return "must be at most 4000 characters" }
+        return nil
+    }
+}
+
+struct NewConversationBody: JSONRequestBody {
+    static let fields: Set<String> = ["title"]
+    var title: String?
+}
+
+struct MessageBody: JSONRequestBody {
+    static let fields: Set<String> = ["content", "stream"]
+    var content: String, stream: Bool
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        content = try container.decode(String.self, forKey: .content) { SearchBody.questionProblem($0) }
+        stream = try container.decodeIfPresent(Bool.self, forKey: .stream) ?? false
+    }
+    enum CodingKeys: String, CodingKey { case content, stream }
+}
+
+struct LegacyConversationBody: JSONRequestBody {
+    static let fields: Set<String> = ["query", "creator_id", "conversation_id"]
+    var query: String, creator_id: String, conversation_id: String?
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        query = try container.decode(String.self, forKey: .query) { SearchBody.questionProblem($0) }
+        creator_id = try container.decode(String.self, forKey: .creator_id)
+        conversation_id = try container.decodeIfPresent(String.self, forKey: .conversation_id)
+    }
+    enum CodingKeys: String, CodingKey { case query, creator_id, conversation_id }
+}
+
+// Responses.
+
+struct UserJSON: Encodable {
+    var id: String, email: String, role: String, creator: String?, created_at: String
+    init(_ user: User) {
+        id = user.id; email = user.email; role = user.role.rawValue; creator = user.creator; created_at = iso8601(user.createdAt)
+    }
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id); try container.encode(email, forKey: .email); try container.encode(role, forKey: .role)
+        try container.encode(creator, forKey: .creator); try container.encode(created_at, forKey: .created_at)
+    }
+    enum CodingKeys: String, CodingKey { case id, email, role, creator, created_at }
+}
+
+struct ConversationJSON: Encodable {
+    var id: String, creator: String, title: String?, created_at: String, updated_at: String
+    init(_ conversation: Conversation) {
+        id = conversation.id; creator = conversation.creator; title = conversation.title
+        created_at = iso8601(conversation.createdAt); updated_at = iso8601(conversation.updatedAt)
+    }
+}
+
+struct MessageJSON: Encodable {
+    var id: String, conversation_id: String, role: String, content: String
+    var citations: [Citation], confidence: Double?, mode: String?, notice: String?, complete: Bool
+    var usage: Usage?, timings: Timings?, created_at: String
+
+    init(_ message: StoredMessage) {
+        id = message.id; conversation_id = message.conversationID; role = message.role; content = message.content
+        citations = message.citationsJSON.flatMap { try? JSONDecoder().decode([Citation].self, from: Data($0.utf8)) } ?? []
+        confidence = message.confidence; mode = message.mode; notice = message.notice; complete = message.complete
+        usage = message.usageJSON.flatMap { try? JSONDecoder().decode(Usage.self, from: Data($0.utf8)) }
+        timings = message.timingsJSON.flatMap { try? JSONDecoder().decode(Timings.self, from: Data($0.utf8)) }
+        created_at = iso8601(message.createdAt)
+    }
+
+    enum CodingKeys: String, CodingKey { case id, conversation_id, role, content, citations, confidence, mode, notice, complete, usage, timings, created_at }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id); try container.encode(conversation_id, forKey: .conversation_id)
+        try container.encode(role, forKey: .role); try container.encode(content, forKey: .content)
+        try container.encode(citations, forKey: .citations); try container.encode(confidence, forKey: .confidence)
+        try container.encode(mode, forKey: .mode); try container.encode(notice, forKey: .notice)
+        try container.encode(complete, forKey: .complete); try container.encode(usage, forKey: .usage)
+        try container.encode(timings, forKey: .timings); try container.encode(created_at, forKey: .created_at)
+    }
+}
+
+func iso8601(_ date: Date) -> String {
+    date.formatted(.iso8601)
+}
+
+/// A JSON response (snake_case wire structs, sorted keys).
+func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let data = try encoder.encode(value)
+    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+func emptyResponse(_ status: HTTPResponse.Status = .noContent) -> Response {
+    Response(status: status)
+}
+
+func encodedJSON(_ value: some Encodable) -> String? {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import State
+import Tokenization
+
+/// Everything a request handler needs, built once at start.
+struct Services: Sendable {
+    let configuration: ServerConfiguration
+    let state: StateStore
+    let auth: AuthService
+    let tokens: TokenService
+    let indexes: IndexRegistry
+    let retriever: Retriever
+    let answers: AnswerService
+    let chat: OllamaChatClient
+    let metrics: ServerMetrics
+    let openAPI: Data
+
+    static func start(configuration: ServerConfiguration) async throws -> Services {
+        let metrics = ServerMetrics()
+        let state = try StateStore(directory: configuration.stateDirectory)
+        let tokens = try await TokenService.load(stateDirectory: configuration.stateDirectory, accessLifetime: configuration.accessTokenLifetime)
+        let auth = try AuthService(state: state, tokens: tokens, configuration: configuration)
+        let tokenizer = try WordPieceTokenizer.bundled()
+        let indexes = IndexRegistry(root: configuration.indexRoot, maxOpen: configuration.maxOpenIndexes, metrics: metrics)
+        let embedders = QueryEmbedders(tokenizer: tokenizer, ollama: configuration.ollama, cacheCapacity: configuration.queryCacheSize, metrics: metrics)
+        let retriever = Retriever(indexes: indexes, embedders: embedders, metrics: metrics)
+        let chat = OllamaChatClient(configuration: configuration)
+        let settings = CreatorSettings(pipelinesDirectory: configuration.pipelinesDirectory, defaults: configuration.retrieval)
+        let answers = AnswerService(retriever: retriever, chat: chat, prompts: PromptBuilder(tokenizer: tokenizer), settings: settings, metrics: metrics)
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"), let openAPI = try? Data(contentsOf: url) else {
+            throw ServerError.missingResource("openapi.json")
+        }
+        return Services(configuration: configuration, state: state, auth: auth, tokens: tokens, indexes: indexes, retriever: retriever,
+                        answers: answers, chat: chat, metrics: metrics, openAPI: openAPI)
+    }
+
+    func shutdown() async {
+        await chat.shutdown()
+        try? state.close()
+    }
+}
+
+/// Why the server could not start.
+public enum ServerError: Error, CustomStringConvertible {
+    case missingResource(String)
+    case bind(String, String)
+
+    public var description: String {
+        switch self {
+        case .missingResource(let name): "the server's bundled \(name) is missing (broken installation)"
+        case .bind(let address, let reason): "cannot listen on \(address): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import GRDB
+
+/// The versioned migrations of the state database. Append new ones; never edit a shipped one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE creators (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                    password_hash TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('admin', 'creator', 'member')),
+                    creator TEXT REFERENCES creators(id) ON DELETE CASCADE,
+                    created_at DATETIME NOT NULL,
+                    CHECK ((role = 'admin') = (creator IS NULL))
+                );
+                CREATE INDEX users_creator ON users(creator);
+                CREATE TABLE session_families (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    created_at DATETIME NOT NULL,
+                    revoked_at DATETIME
+                );
+                CREATE INDEX session_families_user ON session_families(user_id);
+                CREATE TABLE refresh_tokens (
+                    token_hash TEXT PRIMARY KEY NOT NULL,
+                    family_id TEXT NOT NULL REFERENCES session_families(id) ON DELETE CASCADE,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    expires_at DATETIME NOT NULL,
+                    spent_at DATETIME
+                );
+                CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
+                CREATE TABLE api_keys (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    key_hash TEXT NOT NULL UNIQUE,
+                    created_at DATETIME NOT NULL,
+                    last_used_at DATETIME
+                );
+                CREATE TABLE login_failures (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    failures INTEGER NOT NULL,
+                    window_start DATETIME NOT NULL,
+                    locked_until DATETIME
+                );
+                CREATE TABLE conversations (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    creator TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+                    title TEXT,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                CREATE INDEX conversations_user ON conversations(user_id, updated_at);
+                CREATE TABLE messages (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+                    content TEXT NOT NULL,
+                    citations_json TEXT,
+                    confidence REAL,
+                    mode TEXT,
+                    notice TEXT,
+                    complete BOOLEAN NOT NULL,
+                    usage_json TEXT,
+                    timings_json TEXT,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE INDEX messages_conversation ON messages(conversation_id, created_at);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,120 @@
+public import Foundation
+import GRDB
+
+/// What exchanging a refresh token found.
+public enum RefreshOutcome: Sendable, Equatable {
+    /// Spent now; issue a new token in the same family.
+    case rotated(userID: String, familyID: String)
+    /// Already spent: a replay. The whole family is now revoked.
+    case reused
+    /// Unknown, expired, or its family was revoked.
+    case invalid
+}
+
+extension StateStore {
+    /// Starts a session family and stores its first refresh token (by hash).
+    public func startSession(userID: String, refreshHash: String, expiresAt: Date) throws -> String {
+        let family = Self.newID()
+        try pool.write { db in
+            try SessionFamily(id: family, userID: userID, createdAt: Date(), revokedAt: nil).insert(db)
+            try RefreshTokenRecord(tokenHash: refreshHash, familyID: family, userID: userID, expiresAt: expiresAt, spentAt: nil).insert(db)
+        }
+        return family
+    }
+
+    /// Spends `hash` and, when it was live, stores `nextHash` in the same family, atomically.
+    /// A spent token presented again revokes its family (the thief and the owner both lose it).
+    public func rotateRefreshToken(hash: String, nextHash: String, nextExpiresAt: Date, now: Date = Date()) throws -> RefreshOutcome {
+        try pool.write { db -> RefreshOutcome in
+            guard let token = try RefreshTokenRecord.fetchOne(db, key: hash),
+                  let family = try SessionFamily.fetchOne(db, key: token.familyID) else { return .invalid }
+            if token.spentAt != nil {
+                try db.execute(sql: "UPDATE session_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, family.id])
+                return .reused
+            }
+            guard family.revokedAt == nil, token.expiresAt > now else { return .invalid }
+            try db.execute(sql: "UPDATE refresh_tokens SET spent_at = ? WHERE token_hash = ?", arguments: [now, hash])
+            try RefreshTokenRecord(tokenHash: nextHash, familyID: family.id, userID: token.userID, expiresAt: nextExpiresAt, spentAt: nil).insert(db)
+            return .rotated(userID: token.userID, familyID: family.id)
+        }
+    }
+
+    /// True while the session exists and is not revoked (checked on every authenticated request,
+    /// so logout and account deletion end access tokens at once).
+    public func sessionIsLive(familyID: String, userID: String) throws -> Bool {
+        try pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM session_families WHERE id = ? AND user_id = ? AND revoked_at IS NULL)", arguments: [familyID, userID]) ?? false
+        }
+    }
+
+    public func revokeSession(familyID: String, userID: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE session_families SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL", arguments: [Date(), familyID, userID])
+        }
+    }
+
+    public func sessions(userID: String) throws -> [SessionFamily] {
+        try pool.read { db in try SessionFamily.filter(Column("user_id") == userID).order(Column("created_at")).fetchAll(db) }
+    }
+
+    // MARK: Login failures
+
+    /// Seconds until `key` (account + address) may try again, or nil when it is not locked.
+    public func lockoutRemaining(key: String, now: Date = Date()) throws -> Int? {
+        try pool.read { db in
+            guard let until = try Date.fetchOne(db, sql: "SELECT locked_until FROM login_failures WHERE key = ?", arguments: [key]), until > now else { return nil }
+            return max(1, Int(until.timeIntervalSince(now).rounded(.up)))
+        }
+    }
+
+    /// Counts a failure; the `limit`-th failure within `window` locks the key for `lockout`.
+    public func recordLoginFailure(key: String, limit: Int, window: TimeInterval, lockout: TimeInterval, now: Date = Date()) throws {
+        try pool.write { db in
+            let row = try Row.fetchOne(db, sql: "SELECT failures, window_start FROM login_failures WHERE key = ?", arguments: [key])
+            var failures = 1
+            var start = now
+            if let row, let windowStart = row["window_start"] as Date?, now.timeIntervalSince(windowStart) < window {
+                failures = (row["failures"] as Int? ?? 0) + 1
+                start = windowStart
+            }
+            let lockedUntil: Date? = failures >= limit ? now.addingTimeInterval(lockout) : nil
+            try db.execute(sql: """
+                INSERT INTO login_failures (key, failures, window_start, locked_until) VALUES (?, ?, ?, ?)
+                ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, locked_until = excluded.locked_until
+                """, arguments: [key, failures >= limit ? 0 : failures, start, lockedUntil])
+        }
+    }
+
+    public func clearLoginFailures(key: String) throws {
+        try pool.write { db in try db.execute(sql: "DELETE FROM login_failures WHERE key = ?", arguments: [key]) }
+    }
+
+    // MARK: API keys
+
+    public func createAPIKey(userID: String, name: String, keyHash: String) throws -> APIKey {
+        let key = APIKey(id: Self.newID(), userID: userID, name: name, keyHash: keyHash, createdAt: Date(), lastUsedAt: nil)
+        try pool.write { db in try key.insert(db) }
+        return key
+    }
+
+    public func apiKeys(userID: String) throws -> [APIKey] {
+        try pool.read { db in try APIKey.filter(Column("user_id") == userID).order(Column("created_at")).fetchAll(db) }
+    }
+
+    /// The owner of a key, touching its last use.
+    public func userForAPIKey(hash: String) throws -> User? {
+        try pool.write { db in
+            guard let key = try APIKey.filter(Column("key_hash") == hash).fetchOne(db) else { return nil }
+            try db.execute(sql: "UPDATE api_keys SET last_used_at = ? WHERE id = ?", arguments: [Date(), key.id])
+            return try User.fetchOne(db, key: key.userID)
+        }
+    }
+
+    /// Deletes a key of `userID`; false when there is no such key of theirs.
+    public func deleteAPIKey(id: String, userID: String) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM api_keys WHERE id = ? AND user_id = ?", arguments: [id, userID])
+            return db.changesCount > 0
+        }
+    }
+}

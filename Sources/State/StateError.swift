@@ -1,0 +1,25 @@
+/// Why a state operation failed, with what the caller needs to answer the client or operator.
+public enum StateError: Error, CustomStringConvertible, Equatable {
+    /// The database could not be opened or migrated.
+    case database(String, String)
+    case emailTaken(String)
+    case unknownCreator(String)
+    case creatorRequired(Role)
+    case creatorNotAllowed
+    case weakPassword(String)
+    case invalidEmail(String)
+    case hashing(String)
+
+    public var description: String {
+        switch self {
+        case .database(let path, let reason): "state database \(path): \(reason)"
+        case .emailTaken(let email): "a user with email \(email) already exists"
+        case .unknownCreator(let id): "no creator \"\(id)\" (create its creator user first)"
+        case .creatorRequired(let role): "a \(role.rawValue) needs --creator"
+        case .creatorNotAllowed: "an admin belongs to no creator; drop --creator"
+        case .weakPassword(let reason): "password: \(reason)"
+        case .invalidEmail(let email): "email \"\(email)\" is not an address"
+        case .hashing(let reason): "password hashing failed: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+public import Foundation
+import GRDB
+
+/// The server's state: users, creators, sessions, API keys, login failures, conversations and
+/// messages, in one SQLite database (WAL, foreign keys, busy timeout, versioned migrations).
+/// Every write is one transaction. Safe to share between tasks (GRDB's pool serialises writes
+/// and runs reads concurrently), and between processes (`coachrag user create` while the
+/// server runs).
+public final class StateStore: Sendable {
+    public static let fileName = "coachrag.sqlite"
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating and migrating) `<directory>/coachrag.sqlite`.
+    public init(directory: URL) throws(StateError) {
+        path = directory.appendingPathComponent(Self.fileName).path
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            configuration.busyMode = .timeout(5)
+            configuration.journalMode = .wal
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+            chmod(path, 0o600)
+        } catch {
+            throw .database(path, "\(error)")
+        }
+    }
+
+    /// A cheap readiness probe.
+    public func check() throws {
+        _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func close() throws {
+        try pool.close()
+    }
+
+    static func newID() -> String { UUID().uuidString.lowercased() }
+}

@@ -1,0 +1,64 @@
+public import Foundation
+import GRDB
+
+extension StateStore {
+    /// Creates a user (and, for a creator, its tenant). `passwordHash` is an Argon2id encoding
+    /// from `PasswordHasher`.
+    @discardableResult
+    public func createUser(email: String, passwordHash: String, role: Role, creator: String?) throws -> User {
+        let email = try Self.normalisedEmail(email)
+        switch role {
+        case .admin where creator != nil: throw StateError.creatorNotAllowed
+        case .creator, .member: if creator == nil { throw StateError.creatorRequired(role) }
+        default: break
+        }
+        return try pool.write { db in
+            if try User.filter(Column("email") == email).fetchOne(db) != nil { throw StateError.emailTaken(email) }
+            if let creator {
+                let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM creators WHERE id = ?)", arguments: [creator]) ?? false
+                if role == .creator, !exists {
+                    try db.execute(sql: "INSERT INTO creators (id, created_at) VALUES (?, ?)", arguments: [creator, Date()])
+                } else if !exists {
+                    throw StateError.unknownCreator(creator)
+                }
+            }
+            let user = User(id: Self.newID(), email: email, passwordHash: passwordHash, role: role, creator: creator, createdAt: Date())
+            try user.insert(db)
+            return user
+        }
+    }
+
+    /// Lower-cased and trimmed; a single `@` with text on both sides and a dot in the domain.
+    public static func normalisedEmail(_ raw: String) throws(StateError) -> String {
+        let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !email.contains(where: { $0.isWhitespace }) else {
+            throw .invalidEmail(raw)
+        }
+        return email
+    }
+
+    public func user(email: String) throws -> User? {
+        guard let email = try? Self.normalisedEmail(email) else { return nil }
+        return try pool.read { db in try User.filter(Column("email") == email).fetchOne(db) }
+    }
+
+    public func user(id: String) throws -> User? {
+        try pool.read { db in try User.fetchOne(db, key: id) }
+    }
+
+    public func creatorExists(_ id: String) throws -> Bool {
+        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM creators WHERE id = ?)", arguments: [id]) ?? false }
+    }
+
+    public func creators() throws -> [String] {
+        try pool.read { db in try String.fetchAll(db, sql: "SELECT id FROM creators ORDER BY id") }
+    }
+
+    /// Erases a user and everything that is theirs (conversations, messages, sessions, keys) in
+    /// one transaction. A creator's tenant stays (its members are not the creator's data).
+    public func deleteUser(id: String) throws {
+        _ = try pool.write { db in try User.deleteOne(db, key: id) }
+    }
+}
