@@ -7,9 +7,13 @@ import NIOCore
 /// middleware, listens, and on SIGTERM/SIGINT (or task cancellation) stops accepting, lets
 /// requests in flight finish, then closes the database.
 public enum CoachServer {
+    /// Routes every logger to JSON lines on standard error; call once per process, at the edge.
+    public static func bootstrapLogging() {
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+    }
+
     /// Runs until stopped; `onListening` gets the bound port (useful with port 0).
     public static func run(configuration: ServerConfiguration, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
         let services = try await Services.start(configuration: configuration)
         let logger = {
             var logger = Logger(label: "coachrag.serve")

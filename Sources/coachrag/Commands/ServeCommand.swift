@@ -61,6 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        CoachServer.bootstrapLogging()
         do {
             try await CoachServer.run(configuration: configuration) { port in
                 Output.standardError("coachrag serve: listening on http://\(host):\(port)")

@@ -4,7 +4,7 @@ import NIOHTTP1
 import NIOPosix
 
 /// An in-process stand-in for an Ollama server, for tests only. It listens on loopback and
-/// speaks Ollama's documented wire format: `GET /api/tags`, `POST /api/embed`, `POST /api/chat`
+/// speaks Ollama's documented wire format: `GET /api/version`, `GET /api/tags`, `POST /api/embed`, `POST /api/chat`
 /// (NDJSON streaming), JSON bodies, `{"error": "..."}` on failure with Ollama's status codes.
 /// Tests script its misbehaviour (slow, failing N times, dropped connections, wrong counts,
 /// NaN) through `behaviour`, and read back what it received through `requests`.

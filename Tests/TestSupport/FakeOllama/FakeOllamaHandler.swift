@@ -62,6 +62,8 @@ final class FakeOllamaHandler: ChannelInboundHandler, @unchecked Sendable {
                      "details": ["format": "gguf", "family": "nomic-bert", "parameter_size": "137M", "quantization_level": "F16"]] as [String: Any]
                 }
                 writeJSON(context: context, status: 200, ["models": models])
+            case (.GET, "/api/version"):
+                writeJSON(context: context, status: 200, ["version": "0.12.6"])
             case (.POST, "/api/embed"):
                 embed(context: context, request: request, behaviour: behaviour)
             case (.POST, "/api/chat"):

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+@Suite("Auth flows over HTTP") struct AuthFlowTests {
+    @Test func registerAnswersTheSameForNewAndTakenEmails() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        let fresh = try await server.request(.POST, "/api/v1/auth/register", json: ["email": "new@demo.test", "password": "Another-pass-99", "creator": "demo"])
+        let taken = try await server.request(.POST, "/api/v1/auth/register", json: ["email": "member@demo.test", "password": "Another-pass-99", "creator": "demo"])
+        #expect(fresh.status == 202)
+        #expect(taken.status == 202)
+        #expect(fresh.body == taken.body)
+        // The new member can log in and reaches its creator; the taken account kept its password.
+        let tokens = try await server.login("new@demo.test", password: "Another-pass-99")
+        let me = try await server.request(.GET, "/api/v1/auth/me", token: tokens.access)
+        #expect(me.json["role"] as? String == "member")
+        #expect(me.json["creator"] as? String == "demo")
+        _ = try await server.login("member@demo.test")
+    }
+
+    @Test func registerValidatesFieldsByName() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        let weak = try await server.request(.POST, "/api/v1/auth/register", json: ["email": "w@demo.test", "password": "short", "creator": "demo"])
+        #expect(weak.status == 422)
+        #expect(weak.headers.first(name: "Content-Type") == "application/problem+json")
+        #expect(((weak.json["errors"] as? [[String: Any]])?.first?["field"] as? String) == "password")
+        let unknown = try await server.request(.POST, "/api/v1/auth/register", json: ["email": "w@demo.test", "password": "Another-pass-99", "creator": "demo", "admin": true])
+        #expect(unknown.status == 422)
+        #expect((unknown.json["detail"] as? String)?.hasPrefix("admin:") == true)
+        let missing = try await server.request(.POST, "/api/v1/auth/register", json: ["email": "w@demo.test", "password": "Another-pass-99"])
+        #expect(missing.status == 422)
+        #expect((missing.json["detail"] as? String) == "creator: is required")
+        let wrongType = try await server.request(.POST, "/api/v1/auth/login", json: ["email": 5, "password": "x"])
+        #expect(wrongType.status == 422)
+        #expect((wrongType.json["detail"] as? String) == "email: must be a string")
+        let notJSON = try await server.request(.POST, "/api/v1/auth/login", raw: "{email")
+        #expect(notJSON.status == 400)
+        let noCreator = try await server.request(.POST, "/api/v1/auth/register", json: ["email": "w@demo.test", "password": "Another-pass-99", "creator": "nobody"])
+        #expect(noCreator.status == 404)
+    }
+
+    @Test func loginFailuresLookTheSameAndLockOut() async throws {
+        let server = try await ServerHarness.start { $0.loginFailureLimit = 3 }
+        defer { Task { await server.stop() } }
+        let wrong = try await server.request(.POST, "/api/v1/auth/login", json: ["email": "member@demo.test", "password": "Wrong-password-1"])
+        let unknown = try await server.request(.POST, "/api/v1/auth/login", json: ["email": "ghost@demo.test", "password": "Wrong-password-1"])
+        #expect(wrong.status == 401 && unknown.status == 401)
+        #expect(wrong.json["detail"] as? String == unknown.json["detail"] as? String)
+        _ = try await server.request(.POST, "/api/v1/auth/login", json: ["email": "member@demo.test", "password": "Wrong-password-2"])
+        _ = try await server.request(.POST, "/api/v1/auth/login", json: ["email": "member@demo.test", "password": "Wrong-password-3"])
+        // Locked now: even the right password is refused, with Retry-After.
+        let locked = try await server.request(.POST, "/api/v1/auth/login", json: ["email": "member@demo.test", "password": ServerHarness.password])
+        #expect(locked.status == 429)
+        #expect(Int(locked.headers.first(name: "Retry-After") ?? "") ?? 0 > 0)
+        // Other accounts are not affected.
+        _ = try await server.login("member@other.test")
+    }
+
+    @Test func refreshRotatesAndReuseRevokesTheFamily() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        let first = try await server.login("member@demo.test")
+        let rotated = try await server.request(.POST, "/api/v1/auth/refresh", json: ["refresh_token": first.refresh])
+        #expect(rotated.status == 200)
+        #expect(rotated.json["token_type"] as? String == "Bearer")
+        #expect(rotated.json["expires_in"] as? Int == 900)
+        let second = try #require(rotated.json["refresh_token"] as? String)
+        #expect(second != first.refresh)
+        let secondAccess = try #require(rotated.json["access_token"] as? String)
+        #expect(try await server.request(.GET, "/api/v1/auth/me", token: secondAccess).status == 200)
+
+        // The spent token again: refused, and the whole family is revoked (also the new one).
+        let replay = try await server.request(.POST, "/api/v1/auth/refresh", json: ["refresh_token": first.refresh])
+        #expect(replay.status == 401)
+        #expect(try await server.request(.POST, "/api/v1/auth/refresh", json: ["refresh_token": second]).status == 401)
+        #expect(try await server.request(.GET, "/api/v1/auth/me", token: secondAccess).status == 401)
+    }
+
+    @Test func logoutEndsTheSession() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        let tokens = try await server.login("member@demo.test")
+        #expect(try await server.request(.POST, "/api/v1/auth/logout", token: tokens.access).status == 204)
+        #expect(try await server.request(.GET, "/api/v1/auth/me", token: tokens.access).status == 401)
+        #expect(try await server.request(.POST, "/api/v1/auth/refresh", json: ["refresh_token": tokens.refresh]).status == 401)
+    }
+
+    @Test func apiKeysActAsTheCreator() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        let creator = try await server.token("creator@demo.test")
+        let created = try await server.request(.POST, "/api/v1/auth/api-keys", json: ["name": "ci"], token: creator)
+        #expect(created.status == 201)
+        let key = try #require(created.json["key"] as? String)
+        #expect(key.hasPrefix("crk_"))
+        let search = try await server.request(.POST, "/api/v1/creators/demo/search", json: ["query": "sleep"], token: key)
+        #expect(search.status == 200)
+        #expect(try await server.request(.POST, "/api/v1/creators/other/search", json: ["query": "sleep"], token: key).status == 403)
+        let list = try await server.request(.GET, "/api/v1/auth/api-keys", token: creator)
+        let keys = try #require(list.json["api_keys"] as? [[String: Any]])
+        #expect(keys.count == 1 && keys[0]["key"] == nil && keys[0]["last_used_at"] is String)
+        let id = try #require(created.json["id"] as? String)
+        #expect(try await server.request(.DELETE, "/api/v1/auth/api-keys/\(id)", token: try await server.token("creator@other.test")).status == 404)
+        #expect(try await server.request(.DELETE, "/api/v1/auth/api-keys/\(id)", token: creator).status == 204)
+        #expect(try await server.request(.POST, "/api/v1/creators/demo/search", json: ["query": "sleep"], token: key).status == 401)
+    }
+}
