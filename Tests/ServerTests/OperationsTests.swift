@@ -1,0 +1,113 @@
+import Embedding
+import Foundation
+import NIOHTTP1
+@testable import Server
+import Testing
+
+/// Health, readiness, metrics, the OpenAPI document, request ids, limits and problem documents.
+@Suite("Operations") struct OperationsTests {
+    @Test func healthAndReadiness() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        let live = try await server.request(.GET, "/health/live")
+        #expect(live.status == 200 && live.json["status"] as? String == "ok")
+        let ready = try await server.request(.GET, "/health/ready")
+        #expect(ready.status == 200)
+        #expect(ready.json["database"] as? String == "ok")
+        let indexes = try #require(ready.json["indexes"] as? [String: String])
+        #expect(indexes.keys.sorted() == ["demo", "other"])
+        #expect(indexes["demo"]?.hasPrefix("ok (v000001.cidx") == true)
+        #expect(ready.json["ollama"] as? String == "ok")
+
+        // A corrupt live index makes the server not ready, and says which.
+        let current = server.indexRoot.appendingPathComponent("other/CURRENT")
+        try "v000009.cidx\n".write(to: current, atomically: true, encoding: .utf8)
+        let broken = try await server.request(.GET, "/health/ready")
+        #expect(broken.status == 503)
+        #expect((broken.json["indexes"] as? [String: String])?["other"]?.hasPrefix("error") == true)
+    }
+
+    @Test func metricsCountRoutesAndIndexLoads() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        let token = try await server.token("member@demo.test")
+        _ = try await server.request(.POST, "/api/v1/creators/demo/search", json: ["query": "sleep"], token: token)
+        _ = try await server.request(.POST, "/api/v1/creators/demo/search", json: ["query": "sleep"], token: token)
+        let metrics = try await server.request(.GET, "/metrics")
+        #expect(metrics.headers.first(name: "Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+        let text = metrics.text
+        #expect(text.contains(#"coachrag_http_requests_total{method="POST",route="/api/v1/creators/{creator}/search",status="200"} 2"#))
+        #expect(text.contains(#"coachrag_http_request_duration_seconds_count{method="POST",route="/api/v1/creators/{creator}/search"} 2"#))
+        #expect(text.contains("coachrag_index_loads_total 1.0"))
+        #expect(text.contains("coachrag_index_open_mappings 1.0"))
+        #expect(text.contains("coachrag_query_cache_hits_total 1.0"))
+        #expect(text.contains("coachrag_retrieval_duration_seconds_count 2"))
+    }
+
+    @Test func openAPIDocumentMatchesTheRoutes() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        let reply = try await server.request(.GET, "/openapi.json")
+        #expect(reply.json["openapi"] as? String == "3.1.0")
+        let paths = try #require(reply.json["paths"] as? [String: [String: Any]])
+        var documented: Set<String> = []
+        for (path, operations) in paths {
+            for method in operations.keys where ["get", "post", "put", "patch", "delete"].contains(method) {
+                documented.insert("\(method.uppercased()) \(path)")
+            }
+        }
+        let services = try await Services.start(configuration: server.configuration)
+        defer { Task { await services.shutdown() } }
+        let routed = Set(CoachServer.makeRouter(services).routes.map { description -> String in
+            let path = description.path.components.map { "\($0)" }.joined(separator: "/")
+            return "\(description.method.rawValue) /\(path)".replacingOccurrences(of: "${", with: "{").replacingOccurrences(of: ":", with: "")
+        })
+        #expect(documented == routed, "only documented: \(documented.subtracting(routed).sorted()); only routed: \(routed.subtracting(documented).sorted())")
+    }
+
+    @Test func requestIDsProblemsAndLimits() async throws {
+        let server = try await ServerHarness.start { $0.maxBodyBytes = 1024 }
+        defer { Task { await server.stop() } }
+        let echoed = try await server.request(.GET, "/health/live", headers: [("X-Request-ID", "client-abc-123")])
+        #expect(echoed.headers.first(name: "X-Request-ID") == "client-abc-123")
+        let generated = try await server.request(.GET, "/health/live", headers: [("X-Request-ID", "bad id with spaces")])
+        #expect(generated.headers.first(name: "X-Request-ID").map { $0 != "bad id with spaces" && $0.count == 36 } == true)
+
+        let missing = try await server.request(.GET, "/api/v1/nothing-here")
+        #expect(missing.status == 404)
+        #expect(missing.headers.first(name: "Content-Type") == "application/problem+json")
+        #expect(missing.json["request_id"] as? String == missing.headers.first(name: "X-Request-ID"))
+
+        let big = try await server.request(.POST, "/api/v1/auth/login", json: ["email": String(repeating: "a", count: 2000), "password": "x"])
+        #expect(big.status == 413)
+        let wrongType = try await server.request(.POST, "/api/v1/auth/login", raw: "{}", headers: [])
+        #expect(wrongType.status == 422)
+    }
+
+    @Test func rateLimitAnswers429WithRetryAfter() async throws {
+        let server = try await ServerHarness.start { $0.rateLimitPerSecond = 1; $0.rateLimitBurst = 3 }
+        defer { Task { await server.stop() } }
+        var statuses: [Int] = []
+        var retryAfter: String?
+        for _ in 0..<5 {
+            let reply = try await server.request(.GET, "/health/live")
+            statuses.append(reply.status)
+            if reply.status == 429 { retryAfter = reply.headers.first(name: "Retry-After") }
+        }
+        #expect(statuses.prefix(3).allSatisfy { $0 == 200 })
+        #expect(statuses.last == 429)
+        #expect(Int(retryAfter ?? "") ?? 0 >= 1)
+    }
+
+    @Test func embedderMismatchIsAClearError() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        // An index recorded with an Ollama model this (fake) Ollama does not have.
+        let descriptor = Embedding.EmbedderDescriptor(provider: .ollama, model: "mxbai-embed-large", dimension: 4, documentPrefix: "", queryPrefix: "", normalized: true)
+        try ServerHarness.publish(creator: "other", texts: ["a", "b"], vectors: [[1, 0, 0, 0], [0, 1, 0, 0]], descriptor: descriptor, root: server.indexRoot)
+        let token = try await server.token("member@other.test")
+        let reply = try await server.request(.POST, "/api/v1/creators/other/search", json: ["query": "guitar"], token: token)
+        #expect(reply.status == 503)
+        #expect((reply.json["detail"] as? String)?.contains("mxbai-embed-large") == true)
+    }
+}
