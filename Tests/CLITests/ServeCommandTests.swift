@@ -1,0 +1,87 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import TestSupport
+import Testing
+
+/// The real `coachrag` binary end to end: ingest, `user create`, `serve` on a free port, a
+/// question over HTTP answered through the fake Ollama, then SIGTERM and a clean exit.
+@Suite("coachrag serve (binary)") struct ServeCommandTests {
+    @Test func ingestServeAskAndStopCleanly() async throws {
+        let root = TemporaryDirectory.make("serve-cli")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let indexes = root.appendingPathComponent("indexes").path, state = root.appendingPathComponent("state").path
+        let corpus = TestPaths.corpora.appendingPathComponent("demo")
+        let ingest = try CommandRunner.run(["ingest", "--creator", "demo", "--indexes", indexes, "--no-cache",
+                                            corpus.appendingPathComponent("sleep-guide.pdf").path, corpus.appendingPathComponent("habits.txt").path])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let creator = try CommandRunner.run(["user", "create", "--email", "coach@demo.test", "--role", "creator", "--creator", "demo", "--password", "Tr41ner-pass-x", "--state", state])
+        #expect(creator.status == 0 && creator.stdout.contains("created creator coach@demo.test"))
+        let weak = try CommandRunner.run(["user", "create", "--email", "m@demo.test", "--role", "member", "--creator", "demo", "--password", "weak", "--state", state])
+        #expect(weak.status == 1 && weak.stderr.contains("password: must be at least 10 characters"))
+        let orphan = try CommandRunner.run(["user", "create", "--email", "m@demo.test", "--role", "member", "--creator", "nobody", "--password", "Member-pass-2026", "--state", state])
+        #expect(orphan.status == 1 && orphan.stderr.contains("no creator \"nobody\""))
+
+        let ollama = try FakeOllama()
+        let process = Process()
+        process.executableURL = CommandRunner.binary
+        process.arguments = ["serve", "--port", "0", "--indexes", indexes, "--state", state, "--pipelines", TestPaths.packageRoot.appendingPathComponent("pipelines").path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["OLLAMA_HOST"] = ollama.host
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let port = try await Self.listeningPort(errors.fileHandleForReading)
+
+        // Users can be created while the server runs.
+        let member = try CommandRunner.run(["user", "create", "--email", "m@demo.test", "--role", "member", "--creator", "demo", "--password", "Member-pass-2026", "--state", state])
+        #expect(member.status == 0)
+
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        func post(_ path: String, _ body: [String: Any], token: String? = nil) async throws -> [String: Any] {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let data = try await response.body.collect(upTo: 1 << 22)
+            return (try JSONSerialization.jsonObject(with: Data(data.readableBytesView)) as? [String: Any]) ?? [:]
+        }
+        let login = try await post("/api/v1/auth/login", ["email": "m@demo.test", "password": "Member-pass-2026"])
+        let token = try #require(login["access_token"] as? String)
+        let answer = try await post("/api/v1/ai/conversations", ["query": "How many hours of sleep do adults need?", "creator_id": "demo"], token: token)
+        #expect(answer["mode"] as? String == "generated")
+        let citations = try #require(answer["citations"] as? [[String: Any]])
+        #expect(citations.first?["document"] as? String == corpus.appendingPathComponent("sleep-guide.pdf").path)
+        #expect(ollama.requests.contains { $0.path == "/api/chat" && (($0.json?["messages"] as? [[String: Any]])?.first?["content"] as? String)?.contains("demo coach") == true })
+        try await client.shutdown()
+
+        // SIGTERM: a clean stop with status 0.
+        kill(process.processIdentifier, SIGTERM)
+        let stopped = ContinuousClock.now
+        while process.isRunning, ContinuousClock.now - stopped < .seconds(10) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning)
+        #expect(process.terminationStatus == 0)
+    }
+
+    /// Reads the server's standard error until it prints its address.
+    static func listeningPort(_ handle: FileHandle) async throws -> Int {
+        var seen = ""
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let data = handle.availableData
+            if data.isEmpty { break }
+            seen += String(decoding: data, as: UTF8.self)
+            if let range = seen.range(of: "listening on http://127.0.0.1:") {
+                let digits = seen[range.upperBound...].prefix { $0.isNumber }
+                if let port = Int(digits), seen[range.upperBound...].count > digits.count { return port }
+            }
+        }
+        struct NotListening: Error, CustomStringConvertible { var output: String; var description: String { "serve printed no address: \(output)" } }
+        throw NotListening(output: seen)
+    }
+}
