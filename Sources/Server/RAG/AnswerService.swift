@@ -53,7 +53,10 @@ struct AnswerService: Sendable {
         } catch let error as OllamaChatClient.ChatError {
             metrics.extractiveAnswers.increment()
             let interrupted = generated.isEmpty ? "" : generated + "\n\n"
-            return Answer(content: interrupted + extractive(passages, question: question), citations: citations(passages, question: question),
+            // Quote only the passages that score close to the best one.
+            let best = passages.map(\.score).max() ?? 0
+            let quoted = passages.filter { $0.score >= best * 0.6 }
+            return Answer(content: interrupted + extractive(quoted, question: question), citations: citations(quoted, question: question),
                           confidence: confidence, mode: .extractive, notice: "generation unavailable: \(error); the answer quotes the material instead",
                           usage: nil, timings: timings(generation: (clock.now - generationStart).milliseconds), complete: true)
         }
