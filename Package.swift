@@ -104,6 +104,7 @@ let package = Package(
                 "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "Ingestion", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "bench/Sources/coachrag-bench",
             swiftSettings: swiftSettings

@@ -16,6 +16,7 @@ struct Bench: AsyncParsableCommand {
             EmbedBench.self,
             OllamaClientBench.self,
             IngestBench.self,
+            ServerBench.self,
         ]
     )
 }
