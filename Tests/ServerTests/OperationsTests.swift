@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func rateLimitAnswers429WithRetryAfter() async throws {
-        let server = try await ServerHarness.start { $0.rateLimitPerSecond = 1; $0.rateLimitBurst = 3 }
+        let server = try await ServerHarness.start { $0.rateLimitPerSecond = 0.05; $0.rateLimitBurst = 3 }
         defer { Task { await server.stop() } }
         var statuses: [Int] = []
         var retryAfter: String?

@@ -12,6 +12,7 @@ struct AuthService: Sendable {
     let configuration: ServerConfiguration
     /// Verified against when the email is unknown, so both paths take the same time.
     let decoyHash: String
+    let cache = SessionCache()
 
     init(state: StateStore, tokens: TokenService, configuration: ServerConfiguration) throws {
         self.state = state
@@ -68,6 +69,7 @@ struct AuthService: Sendable {
             guard let user = try state.user(id: userID) else { throw APIError.unauthorized("refresh_token is not valid") }
             return try await pair(for: user, sessionID: familyID, refreshToken: next.token)
         case .reused:
+            cache.forgetAll()
             throw APIError.unauthorized("refresh_token was already used; the session is revoked, log in again")
         case .invalid:
             throw APIError.unauthorized("refresh_token is not valid (expired, revoked or unknown)")
@@ -77,6 +79,18 @@ struct AuthService: Sendable {
     private func pair(for user: User, sessionID: String, refreshToken: String) async throws -> TokenPair {
         let access = try await tokens.accessToken(userID: user.id, role: user.role.rawValue, creator: user.creator, sessionID: sessionID)
         return TokenPair(access_token: access, refresh_token: refreshToken, expires_in: Int(configuration.accessTokenLifetime))
+    }
+
+    /// Ends a session (logout).
+    func logout(_ identity: Identity) throws {
+        if let session = identity.sessionID { try state.revokeSession(familyID: session, userID: identity.userID) }
+        cache.forget(userID: identity.userID, sessionID: identity.sessionID)
+    }
+
+    /// Erases the caller and everything of theirs.
+    func deleteAccount(_ identity: Identity) throws {
+        try state.deleteUser(id: identity.userID)
+        cache.forget(userID: identity.userID, sessionID: nil)
     }
 
     /// The caller of a request with `Authorization: Bearer <JWT | crk_ key>`.
@@ -89,12 +103,15 @@ struct AuthService: Sendable {
             guard let user = try state.userForAPIKey(hash: TokenService.hash(credential)) else { throw APIError.unauthorized("API key is not valid") }
             return Identity(userID: user.id, role: user.role, creator: user.creator, sessionID: nil)
         }
+        if let identity = cache.identity(for: credential) { return identity }
         guard let claims = await tokens.verify(credential), let role = Role(rawValue: claims.role) else {
             throw APIError.unauthorized("access token is not valid (signature, algorithm, expiry or issuer)")
         }
         guard try state.sessionIsLive(familyID: claims.sid, userID: claims.sub.value) else {
             throw APIError.unauthorized("the session of this access token has ended; log in again")
         }
-        return Identity(userID: claims.sub.value, role: role, creator: claims.creator, sessionID: claims.sid)
+        let identity = Identity(userID: claims.sub.value, role: role, creator: claims.creator, sessionID: claims.sid)
+        cache.remember(identity, for: credential, expires: claims.exp.value)
+        return identity
     }
 }

@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var firstTokenTimeout: Double = 60
     public var tokenGapTimeout: Double = 30
     public var generationTimeout: Double = 180
+    /// Answers streaming from Ollama at once (connections to it).
+    public var maxConcurrentGenerations = 64
     /// Largest request body, bytes.
     public var maxBodyBytes = 64 << 10
     /// Token bucket per client address: sustained requests per second and burst.

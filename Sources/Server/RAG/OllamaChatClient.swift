@@ -52,6 +52,9 @@ struct OllamaChatClient: Sendable {
         var http = HTTPClient.Configuration()
         http.connectionPool.retryConnectionEstablishment = false
         http.timeout.connect = .milliseconds(Int64(configuration.ollamaConnectTimeout * 1000))
+        // AHC's default of 8 connections per host would queue answers here rather than at
+        // Ollama (which queues by its own OLLAMA_NUM_PARALLEL).
+        http.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.maxConcurrentGenerations
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
     }
 

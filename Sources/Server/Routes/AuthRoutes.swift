@@ -23,7 +23,7 @@ extension Services {
         authenticated.post("auth/logout") { request, context in
             let identity = try context.caller()
             _ = try await StrictJSON.decode(LogoutBody.self, from: request, limit: limit, allowEmpty: true)
-            if let session = identity.sessionID { try state.revokeSession(familyID: session, userID: identity.userID) }
+            try auth.logout(identity)
             return emptyResponse()
         }
         authenticated.get("auth/me") { _, context in

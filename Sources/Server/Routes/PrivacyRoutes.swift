@@ -26,7 +26,7 @@ extension Services {
             return response
         }
         group.delete("me") { _, context in
-            try state.deleteUser(id: try context.caller().userID)
+            try auth.deleteAccount(try context.caller())
             return emptyResponse()
         }
     }

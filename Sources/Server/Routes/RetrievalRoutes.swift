@@ -10,24 +10,26 @@ extension Services {
             let body = try await StrictJSON.decode(SearchBody.self, from: request, limit: limit)
             let started = ContinuousClock.now
             let result = try await retriever.retrieve(body.query, creator: creator, k: body.k, ef: nil, minimumScore: body.min_score)
-            struct Hit: Encodable {
-                var score: Float, chunk: Int, document: String, page_start: Int?, page_end: Int?, start: Int, end: Int, text: String
-                func encode(to encoder: any Encoder) throws {
-                    var c = encoder.container(keyedBy: CodingKeys.self)
-                    try c.encode(score, forKey: .score); try c.encode(chunk, forKey: .chunk); try c.encode(document, forKey: .document)
-                    try c.encode(page_start, forKey: .page_start); try c.encode(page_end, forKey: .page_end)
-                    try c.encode(start, forKey: .start); try c.encode(end, forKey: .end); try c.encode(text, forKey: .text)
-                }
-                enum CodingKeys: String, CodingKey { case score, chunk, document, page_start, page_end, start, end, text }
+            var json = JSONText(capacity: 1024 + result.passages.reduce(0) { $0 + $1.text.utf8.count + 200 })
+            json.raw("{\"hits\":[")
+            for (index, passage) in result.passages.enumerated() {
+                json.raw(index == 0 ? "{\"chunk\":" : ",{\"chunk\":")
+                json.number(passage.chunk)
+                json.raw(",\"document\":"); json.string(passage.document)
+                json.raw(",\"end\":"); json.number(passage.end)
+                json.raw(",\"page_end\":"); json.number(passage.pageEnd)
+                json.raw(",\"page_start\":"); json.number(passage.pageStart)
+                json.raw(",\"score\":"); json.number(Double(passage.score))
+                json.raw(",\"start\":"); json.number(passage.start)
+                json.raw(",\"text\":"); json.string(passage.text)
+                json.raw("}")
             }
-            struct SearchTimings: Encodable { var embed_ms: Double, search_ms: Double, total_ms: Double }
-            struct Answer: Encodable { var hits: [Hit]; var index_version: String; var timings: SearchTimings }
-            let hits = result.passages.map {
-                Hit(score: $0.score, chunk: $0.chunk, document: $0.document, page_start: $0.pageStart, page_end: $0.pageEnd, start: $0.start, end: $0.end, text: $0.text)
-            }
-            return try jsonResponse(Answer(hits: hits, index_version: result.version,
-                                           timings: SearchTimings(embed_ms: result.embedMilliseconds, search_ms: result.searchMilliseconds,
-                                                                  total_ms: (ContinuousClock.now - started).milliseconds)))
+            json.raw("],\"index_version\":"); json.string(result.version)
+            json.raw(",\"timings\":{\"embed_ms\":"); json.number(result.embedMilliseconds)
+            json.raw(",\"search_ms\":"); json.number(result.searchMilliseconds)
+            json.raw(",\"total_ms\":"); json.number((ContinuousClock.now - started).milliseconds)
+            json.raw("}}")
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
         }
     }
 
