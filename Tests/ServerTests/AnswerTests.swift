@@ -91,7 +91,7 @@ import Testing
         let (token, id) = try await conversation(server)
         let started = ContinuousClock.now
         let reply = try await server.request(.POST, "/api/v1/conversations/\(id)/messages", json: ["content": Self.question], token: token)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - started < .seconds(15))  // far below the 60 s first-token timeout
         #expect(reply.json["mode"] as? String == "extractive")
         #expect((reply.json["notice"] as? String)?.contains("unreachable") == true)
         let ready = try await server.request(.GET, "/health/ready")
@@ -106,7 +106,7 @@ import Testing
         let (token, id) = try await conversation(server)
         let started = ContinuousClock.now
         let reply = try await server.request(.POST, "/api/v1/conversations/\(id)/messages", json: ["content": Self.question], token: token)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(20))  // the 1 s timeout, not the fake hanging forever
         #expect(reply.json["mode"] as? String == "extractive")
         #expect((reply.json["notice"] as? String)?.contains("timed out") == true)
     }

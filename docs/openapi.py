@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Writes Sources/Server/Resources/openapi.json (OpenAPI 3.1) from the tables below.
+Run from the repository root after changing a route; ServerTests checks that the document lists
+exactly the routes the server's router has."""
+import json
+
+def obj(props, required=(), extra=False):
+    return {"type": "object", "properties": props, "required": list(required), "additionalProperties": extra}
+def ref(name): return {"$ref": f"#/components/schemas/{name}"}
+S, I, N, B = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
+def nullable(t): return {"type": [t["type"], "null"]}
+def arr(t): return {"type": "array", "items": t}
+
+schemas = {
+    "Problem": obj({"type": S, "title": S, "status": I, "detail": S, "instance": S, "request_id": S,
+                    "errors": arr(obj({"field": S, "message": S}, ["field", "message"]))}, ["type", "title", "status", "detail"]),
+    "RegisterRequest": obj({"email": {"type": "string", "format": "email"}, "password": {"type": "string", "minLength": 10, "maxLength": 256}, "creator": S}, ["email", "password", "creator"]),
+    "LoginRequest": obj({"email": S, "password": S}, ["email", "password"]),
+    "RefreshRequest": obj({"refresh_token": S}, ["refresh_token"]),
+    "LogoutRequest": obj({"refresh_token": S}),
+    "TokenResponse": obj({"access_token": S, "refresh_token": S, "token_type": {"const": "Bearer"}, "expires_in": I},
+                         ["access_token", "refresh_token", "token_type", "expires_in"]),
+    "Accepted": obj({"status": {"const": "accepted"}, "detail": S}, ["status", "detail"]),
+    "User": obj({"id": S, "email": S, "role": {"enum": ["admin", "creator", "member"]}, "creator": nullable(S), "created_at": {"type": "string", "format": "date-time"}},
+                ["id", "email", "role", "creator", "created_at"]),
+    "ApiKeyRequest": obj({"name": {"type": "string", "minLength": 1, "maxLength": 100}}, ["name"]),
+    "ApiKeyCreated": obj({"id": S, "name": S, "key": {"type": "string", "description": "crk_…, shown once"}, "created_at": S}, ["id", "name", "key", "created_at"]),
+    "ApiKey": obj({"id": S, "name": S, "created_at": S, "last_used_at": nullable(S)}, ["id", "name", "created_at", "last_used_at"]),
+    "ApiKeyList": obj({"api_keys": arr(ref("ApiKey"))}, ["api_keys"]),
+    "SearchRequest": obj({"query": {"type": "string", "minLength": 1, "maxLength": 4000}, "k": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5},
+                          "min_score": {"type": "number", "minimum": -1, "maximum": 1}}, ["query"]),
+    "Hit": obj({"score": N, "chunk": I, "document": S, "page_start": nullable(I), "page_end": nullable(I), "start": I, "end": I, "text": S},
+               ["score", "chunk", "document", "page_start", "page_end", "start", "end", "text"]),
+    "SearchResponse": obj({"hits": arr(ref("Hit")), "index_version": S, "timings": obj({"embed_ms": N, "search_ms": N, "total_ms": N})},
+                          ["hits", "index_version", "timings"]),
+    "NewConversation": obj({"title": S}),
+    "Conversation": obj({"id": S, "creator": S, "title": nullable(S), "created_at": S, "updated_at": S}, ["id", "creator", "created_at", "updated_at"]),
+    "ConversationList": obj({"conversations": arr(ref("Conversation"))}, ["conversations"]),
+    "Citation": obj({"n": I, "chunk": I, "document": S, "page_start": nullable(I), "page_end": nullable(I), "start": I, "end": I, "quote": S, "score": N},
+                    ["n", "chunk", "document", "page_start", "page_end", "start", "end", "quote", "score"]),
+    "Usage": obj({"prompt_tokens": I, "completion_tokens": I}, ["prompt_tokens", "completion_tokens"]),
+    "Timings": obj({"retrieval_ms": N, "embed_ms": N, "search_ms": N, "generation_ms": N, "total_ms": N}),
+    "MessageRequest": obj({"content": {"type": "string", "minLength": 1, "maxLength": 4000}, "stream": {"type": "boolean", "default": False}}, ["content"]),
+    "Message": obj({"id": S, "conversation_id": S, "role": {"enum": ["user", "assistant"]}, "content": S, "citations": arr(ref("Citation")),
+                    "confidence": nullable(N), "mode": {"enum": ["generated", "extractive", None]}, "notice": nullable(S), "complete": B,
+                    "usage": {"oneOf": [ref("Usage"), {"type": "null"}]}, "timings": {"oneOf": [ref("Timings"), {"type": "null"}]}, "created_at": S},
+                   ["id", "conversation_id", "role", "content", "citations", "confidence", "mode", "notice", "complete", "usage", "timings", "created_at"]),
+    "MessageList": obj({"messages": arr(ref("Message"))}, ["messages"]),
+    "LegacyConversationRequest": obj({"query": {"type": "string", "minLength": 1}, "creator_id": S, "conversation_id": S}, ["query", "creator_id"]),
+    "LegacyConversationResponse": obj({"conversation_id": S, "answer": S, "citations": arr(ref("Citation")), "confidence": nullable(N), "mode": nullable(S)},
+                                      ["conversation_id", "answer", "citations", "confidence", "mode"]),
+    "Export": obj({"exported_at": S, "user": ref("User"),
+                   "conversations": arr(obj({"conversation": ref("Conversation"), "messages": arr(ref("Message"))}, ["conversation", "messages"])),
+                   "api_keys": arr(obj({"id": S, "name": S, "created_at": S})), "sessions": arr(obj({"family": S, "created_at": S, "revoked": B}))},
+                  ["exported_at", "user", "conversations", "api_keys", "sessions"]),
+    "Health": obj({"status": {"const": "ok"}}, ["status"]),
+    "Ready": obj({"status": {"enum": ["ready", "not_ready"]}, "database": S, "indexes": {"type": "object", "additionalProperties": S}, "ollama": S},
+                 ["status", "database", "indexes", "ollama"]),
+    "JWKS": obj({"keys": arr(obj({"kty": S, "use": S, "alg": S, "kid": S, "n": S, "e": S}, ["kty", "kid", "n", "e"]))}, ["keys"]),
+}
+
+def problem(description, retry=False):
+    response = {"description": description, "content": {"application/problem+json": {"schema": ref("Problem")}}}
+    if retry: response["headers"] = {"Retry-After": {"description": "seconds to wait", "schema": I}}
+    return response
+def ok(schema, description="OK", status="200"):
+    return {status: {"description": description, "content": {"application/json": {"schema": ref(schema)}}}}
+COMMON = {"429": problem("rate limited", retry=True)}
+BODY = {"400": problem("not a JSON object"), "413": problem("body over 64 KiB"), "415": problem("not application/json"), "422": problem("a field is missing, unknown or invalid")}
+AUTH = {"401": problem("missing or invalid credentials")}
+def body(schema, required=True):
+    return {"required": required, "content": {"application/json": {"schema": ref(schema)}}}
+def op(tag, operation_id, summary, responses, request=None, secured=True, params=()):
+    o = {"tags": [tag], "operationId": operation_id, "summary": summary, "responses": {**responses, **COMMON}}
+    if request: o["requestBody"] = request; o["responses"].update(BODY)
+    if secured: o["security"] = [{"bearer": []}]; o["responses"].update(AUTH)
+    if params: o["parameters"] = [{"name": p, "in": "path", "required": True, "schema": S} for p in params]
+    return o
+NOCONTENT = {"204": {"description": "done"}}
+
+paths = {
+    "/health/live": {"get": op("operations", "live", "The process is up.", ok("Health"), secured=False)},
+    "/health/ready": {"get": op("operations", "ready", "Database open and every index readable (Ollama reported, not required).",
+                                {**ok("Ready"), "503": {"description": "not ready", "content": {"application/json": {"schema": ref("Ready")}}}}, secured=False)},
+    "/metrics": {"get": op("operations", "metrics", "Prometheus text exposition 0.0.4.",
+                           {"200": {"description": "metrics", "content": {"text/plain": {"schema": S}}}}, secured=False)},
+    "/openapi.json": {"get": op("operations", "openapi", "This document.", {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}, secured=False)},
+    "/.well-known/jwks.json": {"get": op("operations", "jwks", "The public key that verifies access tokens.", ok("JWKS"), secured=False)},
+    "/api/v1/auth/register": {"post": op("auth", "register", "A member joins a creator's tenant (same answer whether or not the email existed).",
+                                         {"202": {"description": "accepted", "content": {"application/json": {"schema": ref("Accepted")}}}, "404": problem("no such creator")},
+                                         body("RegisterRequest"), secured=False)},
+    "/api/v1/auth/login": {"post": op("auth", "login", "Email and password for tokens.", {**ok("TokenResponse"), "401": problem("email or password is wrong")},
+                                      body("LoginRequest"), secured=False)},
+    "/api/v1/auth/refresh": {"post": op("auth", "refresh", "Rotate a refresh token (reuse revokes its family).", {**ok("TokenResponse"), "401": problem("spent, expired or revoked")},
+                                        body("RefreshRequest"), secured=False)},
+    "/api/v1/auth/logout": {"post": op("auth", "logout", "End the session.", NOCONTENT, body("LogoutRequest", required=False))},
+    "/api/v1/auth/me": {"get": op("auth", "me", "The caller.", ok("User"))},
+    "/api/v1/auth/api-keys": {
+        "post": op("auth", "createApiKey", "Create an API key (creators and admins).", {**ok("ApiKeyCreated", "created", "201"), "403": problem("members have no API keys")}, body("ApiKeyRequest")),
+        "get": op("auth", "listApiKeys", "The caller's API keys.", {**ok("ApiKeyList"), "403": problem("members have no API keys")}),
+    },
+    "/api/v1/auth/api-keys/{id}": {"delete": op("auth", "deleteApiKey", "Delete one of the caller's API keys.", {**NOCONTENT, "403": problem("members have no API keys"), "404": problem("not yours")}, params=["id"])},
+    "/api/v1/creators/{creator}/search": {"post": op("retrieval", "search", "The passages of the creator's live index closest to a query.",
+                                                     {**ok("SearchResponse"), "403": problem("not your tenant"), "404": problem("no index"), "503": problem("index unreadable or embedder mismatch")},
+                                                     body("SearchRequest"), params=["creator"])},
+    "/api/v1/creators/{creator}/conversations": {"post": op("conversations", "createConversation", "Start a conversation with the creator's bot.",
+                                                            {**ok("Conversation", "created", "201"), "403": problem("not your tenant"), "404": problem("no such creator")},
+                                                            body("NewConversation", required=False), params=["creator"])},
+    "/api/v1/conversations": {"get": op("conversations", "listConversations", "The caller's conversations, newest first.", ok("ConversationList"))},
+    "/api/v1/conversations/{id}": {"delete": op("conversations", "deleteConversation", "Delete one of the caller's conversations.", {**NOCONTENT, "404": problem("not yours")}, params=["id"])},
+    "/api/v1/conversations/{id}/messages": {
+        "get": op("conversations", "listMessages", "The conversation's messages in order.", {**ok("MessageList"), "404": problem("not yours")}, params=["id"]),
+        "post": op("conversations", "postMessage", "Ask; the answer is stored and returned (or streamed).", {
+            "200": {"description": "the assistant's message; with stream=true, Server-Sent Events: `token` {text} as generated, `citations` {citations}, `done` Message, or `error` {status, detail}",
+                    "content": {"application/json": {"schema": ref("Message")}, "text/event-stream": {"schema": S}}},
+            "403": problem("not your tenant"), "404": problem("not yours or no index"), "503": problem("index unreadable or embedder mismatch")},
+            body("MessageRequest"), params=["id"]),
+    },
+    "/api/v1/ai/conversations": {"post": op("conversations", "legacyConversation", "Legacy shape: ask in a new or existing conversation.",
+                                            {**ok("LegacyConversationResponse"), "403": problem("not your tenant"), "404": problem("no such conversation or creator")},
+                                            body("LegacyConversationRequest"))},
+    "/api/v1/me/export": {"get": op("privacy", "exportMe", "All of the caller's data.", ok("Export"))},
+    "/api/v1/me": {"delete": op("privacy", "deleteMe", "Erase the caller: account, conversations, messages, sessions, keys.", NOCONTENT)},
+}
+
+document = {
+    "openapi": "3.1.0",
+    "info": {"title": "coachrag", "version": "1.0.0",
+             "description": "Read-only RAG over creators' memory-mapped indexes: search, cited answers (generated through Ollama or extractive), auth, conversations. Errors are application/problem+json; every response carries X-Request-ID."},
+    "servers": [{"url": "http://127.0.0.1:8080"}],
+    "tags": [{"name": t} for t in ["operations", "auth", "retrieval", "conversations", "privacy"]],
+    "paths": paths,
+    "components": {"schemas": schemas, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                                                                       "description": "An access token (JWT, RS256, 15 minutes) or a creator's API key (crk_…)."}}},
+}
+with open("Sources/Server/Resources/openapi.json", "w") as f:
+    json.dump(document, f, indent=1, sort_keys=True)
+    f.write("\n")
