@@ -28,7 +28,7 @@ schemas = {
     "ApiKey": obj({"id": S, "name": S, "created_at": S, "last_used_at": nullable(S)}, ["id", "name", "created_at", "last_used_at"]),
     "ApiKeyList": obj({"api_keys": arr(ref("ApiKey"))}, ["api_keys"]),
     "SearchRequest": obj({"query": {"type": "string", "minLength": 1, "maxLength": 4000}, "k": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5},
-                          "min_score": {"type": "number", "minimum": -1, "maximum": 1}}, ["query"]),
+                          "min_score": {"type": "number", "minimum": -1, "maximum": 1, "default": -1}}, ["query"]),
     "Hit": obj({"score": N, "chunk": I, "document": S, "page_start": nullable(I), "page_end": nullable(I), "start": I, "end": I, "text": S},
                ["score", "chunk", "document", "page_start", "page_end", "start", "end", "text"]),
     "SearchResponse": obj({"hits": arr(ref("Hit")), "index_version": S, "timings": obj({"embed_ms": N, "search_ms": N, "total_ms": N})},
