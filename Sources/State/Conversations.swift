@@ -31,6 +31,18 @@ extension StateStore {
         try pool.read { db in try StoredMessage.filter(Column("conversation_id") == conversationID).order(sql: "rowid").fetchAll(db) }
     }
 
+    /// Starts an exchange in one transaction: reads the conversation's complete messages (the
+    /// history), stores the question and the answer's placeholder.
+    public func beginExchange(question: StoredMessage, placeholder: StoredMessage) throws -> [StoredMessage] {
+        try pool.write { db in
+            let history = try StoredMessage.filter(Column("conversation_id") == question.conversationID && Column("complete") == true).order(sql: "rowid").fetchAll(db)
+            try question.insert(db)
+            try placeholder.insert(db)
+            try db.execute(sql: "UPDATE conversations SET updated_at = ? WHERE id = ?", arguments: [Date(), question.conversationID])
+            return history
+        }
+    }
+
     /// Inserts or replaces a message and touches its conversation.
     public func save(_ message: StoredMessage) throws {
         try pool.write { db in

@@ -68,6 +68,20 @@ import Testing
         #expect(try state.userForAPIKey(hash: "kh")?.id == creator.id)
     }
 
+    @Test func anExchangeStartsInOneTransactionWithTheCompleteHistory() throws {
+        let (state, directory) = try store()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let member = try state.createUser(email: "c@x.test", passwordHash: "h", role: .creator, creator: "demo")
+        let conversation = try state.createConversation(userID: member.id, creator: "demo", title: nil)
+        let first = try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: "q1", complete: true),
+                                            placeholder: StoredMessage(conversationID: conversation.id, role: "assistant", content: "", complete: false))
+        #expect(first.isEmpty)
+        let second = try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: "q2", complete: true),
+                                             placeholder: StoredMessage(conversationID: conversation.id, role: "assistant", content: "", complete: false))
+        #expect(second.map(\.content) == ["q1"])  // the unfinished answer is not history
+        #expect(try state.messages(conversationID: conversation.id).map(\.role) == ["user", "assistant", "user", "assistant"])
+    }
+
     @Test func reopeningKeepsDataAndTheFileIsPrivate() throws {
         let (state, directory) = try store()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -31,7 +31,10 @@ struct PromptBuilder: Sendable {
             kept.insert(.init(role: message.role, content: message.content), at: 0)
         }
         let messages = [OllamaChatClient.Message(role: "system", content: system)] + kept + [.init(role: "user", content: question)]
-        let promptTokens = messages.reduce(0) { $0 + count($1.content) + 4 }
+        // The passages' counts come from the index (the chunker counted them); the rest is short.
+        let passageTokens = passages.reduce(0) { $0 + $1.tokens + count(Self.label($1)) + 4 }
+        let framing = count(persona) + 24
+        let promptTokens = passageTokens + framing + used + count(question) + 4 * messages.count
         let needed = Int(Double(promptTokens) * 1.25) + answerTokens
         let contextTokens = min(131_072, max(2048, (needed + 511) / 512 * 512))
         return Prompt(messages: messages, promptTokens: promptTokens, contextTokens: contextTokens)

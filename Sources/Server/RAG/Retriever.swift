@@ -12,6 +12,8 @@ struct Passage: Sendable {
     var end: Int
     var text: String
     var score: Float
+    /// WordPiece tokens of `text`, as the chunker counted them.
+    var tokens: Int
 }
 
 /// Embeds a question with the index's own embedder and searches the live index.
@@ -53,7 +55,7 @@ struct Retriever: Sendable {
                 passages.append(Passage(
                     chunk: Int(hit.slot), document: document.path,
                     pageStart: chunk.pageStart == 0 ? nil : Int(chunk.pageStart), pageEnd: chunk.pageEnd == 0 ? nil : Int(chunk.pageEnd),
-                    start: Int(chunk.start), end: Int(chunk.end), text: chunk.text, score: hit.score
+                    start: Int(chunk.start), end: Int(chunk.end), text: chunk.text, score: hit.score, tokens: Int(chunk.tokenCount)
                 ))
             }
         } catch {

@@ -95,10 +95,9 @@ extension Services {
     /// first as incomplete and completed at the end, so a client that goes away mid-stream (or
     /// a crash) leaves an incomplete message with what was generated so far, never a lost one.
     private func answer(_ question: String, in conversation: Conversation, onToken: (String) async throws -> Void) async throws -> (MessageJSON, Answer?) {
-        let previous = try state.messages(conversationID: conversation.id).filter(\.complete).map { (role: $0.role, content: $0.content) }
-        try state.save(StoredMessage(conversationID: conversation.id, role: "user", content: question, complete: true))
         var assistant = StoredMessage(conversationID: conversation.id, role: "assistant", content: "", complete: false)
-        try state.save(assistant)
+        let previous = try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: question, complete: true),
+                                               placeholder: assistant).map { (role: $0.role, content: $0.content) }
         var partial = ""
         do {
             let answer = try await answers.answer(question: question, creator: conversation.creator, history: previous) { token in
