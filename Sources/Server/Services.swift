@@ -43,12 +43,10 @@ struct Services: Sendable {
 /// Why the server could not start.
 public enum ServerError: Error, CustomStringConvertible {
     case missingResource(String)
-    case bind(String, String)
 
     public var description: String {
         switch self {
         case .missingResource(let name): "the server's bundled \(name) is missing (broken installation)"
-        case .bind(let address, let reason): "cannot listen on \(address): \(reason)"
         }
     }
 }
