@@ -49,7 +49,7 @@ extension Services {
                 guard try state.creatorExists(body.creator_id) else { throw APIError.notFound("creator \"\(body.creator_id)\" does not exist") }
                 conversation = try state.createConversation(userID: identity.userID, creator: body.creator_id, title: nil)
             }
-            let (message, _) = try await answer(body.query, in: conversation, onToken: { _ in })
+            let message = try await answer(body.query, in: conversation, onToken: { _ in })
             struct Legacy: Encodable { var conversation_id: String, answer: String, citations: [Citation], confidence: Double?, mode: String? }
             return try jsonResponse(Legacy(conversation_id: conversation.id, answer: message.content, citations: message.citations,
                                            confidence: message.confidence, mode: message.mode))
@@ -66,7 +66,7 @@ extension Services {
 
     private func post(_ content: String, to conversation: Conversation, stream: Bool) async throws -> Response {
         guard stream else {
-            let (message, _) = try await answer(content, in: conversation, onToken: { _ in })
+            let message = try await answer(content, in: conversation, onToken: { _ in })
             return try jsonResponse(message)
         }
         // Retrieval errors (no index, embedder mismatch) are answered as problems before the
@@ -77,7 +77,7 @@ extension Services {
                 try await writer.write(ByteBuffer(string: "event: \(event)\ndata: \(json)\n\n"))
             }
             do {
-                let (message, _) = try await answer(content, in: conversation) { token in
+                let message = try await answer(content, in: conversation) { token in
                     try await send("token", encodedJSON(["text": token]) ?? "{}")
                 }
                 struct CitationsEvent: Encodable { var citations: [Citation] }
@@ -94,7 +94,7 @@ extension Services {
     /// Stores the question, answers it, stores the answer. The assistant message is written
     /// first as incomplete and completed at the end, so a client that goes away mid-stream (or
     /// a crash) leaves an incomplete message with what was generated so far, never a lost one.
-    private func answer(_ question: String, in conversation: Conversation, onToken: (String) async throws -> Void) async throws -> (MessageJSON, Answer?) {
+    private func answer(_ question: String, in conversation: Conversation, onToken: (String) async throws -> Void) async throws -> MessageJSON {
         var assistant = StoredMessage(conversationID: conversation.id, role: "assistant", content: "", complete: false)
         let previous = try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: question, complete: true),
                                                placeholder: assistant).map { (role: $0.role, content: $0.content) }
@@ -113,7 +113,7 @@ extension Services {
             assistant.timingsJSON = encodedJSON(answer.timings)
             assistant.complete = answer.complete
             try state.save(assistant)
-            return (MessageJSON(assistant), answer)
+            return MessageJSON(assistant)
         } catch {
             assistant.content = partial
             assistant.notice = "incomplete: \(error is APIError ? "\(error)" : "the answer was interrupted")"
