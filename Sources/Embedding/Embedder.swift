@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What produced a set of vectors; recorded in every index and checked against every query. Two
 /// descriptors that differ in any field must never be mixed: an index is queried only with an

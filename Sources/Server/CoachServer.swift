@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -20,6 +20,13 @@ public enum CoachServer {
             logger.logLevel = configuration.logRequests ? .info : .warning
             return logger
         }()
+        // A creator whose index cannot be served (unreadable, or its embedder missing or
+        // different) is said at start, not discovered by its first member.
+        let readiness = await services.readiness()
+        for (creator, state) in readiness.indexes.sorted(by: { $0.key < $1.key }) where !state.hasPrefix("ok") {
+            logger.warning("creator cannot be served", metadata: ["creator": .string(creator), "reason": .string(state)])
+        }
+        logger.info("indexes", metadata: ["registered": .stringConvertible(readiness.indexes.count), "database": .string(readiness.database)])
         let app = Application(
             router: makeRouter(services),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "coachrag"),

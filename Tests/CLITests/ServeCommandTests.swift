@@ -34,7 +34,7 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         defer { if process.isRunning { process.terminate() } }
-        let port = try await Self.listeningPort(errors.fileHandleForReading)
+        let port = try ServerOutput.listeningPort(errors.fileHandleForReading)
 
         // Users can be created while the server runs.
         let member = try CommandRunner.run(["user", "create", "--email", "m@demo.test", "--role", "member", "--creator", "demo", "--password", "Member-pass-2026", "--state", state])
@@ -66,22 +66,5 @@ import Testing
         while process.isRunning, ContinuousClock.now - stopped < .seconds(10) { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!process.isRunning)
         #expect(process.terminationStatus == 0)
-    }
-
-    /// Reads the server's standard error until it prints its address.
-    static func listeningPort(_ handle: FileHandle) async throws -> Int {
-        var seen = ""
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            let data = handle.availableData
-            if data.isEmpty { break }
-            seen += String(decoding: data, as: UTF8.self)
-            if let range = seen.range(of: "listening on http://127.0.0.1:") {
-                let digits = seen[range.upperBound...].prefix { $0.isNumber }
-                if let port = Int(digits), seen[range.upperBound...].count > digits.count { return port }
-            }
-        }
-        struct NotListening: Error, CustomStringConvertible { var output: String; var description: String { "serve printed no address: \(output)" } }
-        throw NotListening(output: seen)
     }
 }

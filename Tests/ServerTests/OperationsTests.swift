@@ -42,6 +42,9 @@ import Testing
         #expect(text.contains("coachrag_index_open_mappings 1.0"))
         #expect(text.contains("coachrag_query_cache_hits_total 1.0"))
         #expect(text.contains("coachrag_retrieval_duration_seconds_count 2"))
+        // Readiness opens every index to check it, but outside the LRU: no loads, no evictions.
+        _ = try await server.request(.GET, "/health/ready")
+        #expect(try await server.request(.GET, "/metrics").text.contains("coachrag_index_loads_total 1.0"))
     }
 
     @Test func openAPIDocumentMatchesTheRoutes() async throws {
@@ -109,5 +112,11 @@ import Testing
         let reply = try await server.request(.POST, "/api/v1/creators/other/search", json: ["query": "guitar"], token: token)
         #expect(reply.status == 503)
         #expect((reply.json["detail"] as? String)?.contains("mxbai-embed-large") == true)
+        // Readiness names the creator that cannot be served; the others stay ok.
+        let ready = try await server.request(.GET, "/health/ready")
+        #expect(ready.status == 503)
+        let indexes = try #require(ready.json["indexes"] as? [String: String])
+        #expect(indexes["other"]?.hasPrefix("error: ") == true && indexes["other"]?.contains("mxbai-embed-large") == true)
+        #expect(indexes["demo"]?.hasPrefix("ok") == true)
     }
 }

@@ -23,6 +23,9 @@ import Testing
         // The conversation every row probes belongs to memberDemo.
         let owned = try await server.request(.POST, "/api/v1/creators/demo/conversations", json: [:], token: tokens[.memberDemo])
         let conversation = try #require(owned.json["id"] as? String)
+        // So is the API key the DELETE row probes (creatorDemo's).
+        let key = try await server.request(.POST, "/api/v1/auth/api-keys", json: ["name": "probe"], token: tokens[.creatorDemo])
+        let keyID = try #require(key.json["id"] as? String)
 
         struct Row { var method: HTTPMethod; var path: String; var body: [String: Any]?; var expected: [Caller: Int] }
         let demoTenant: [Caller: Int] = [.anonymous: 401, .admin: 200, .creatorDemo: 200, .creatorOther: 403, .memberDemo: 200, .memberDemo2: 200, .memberOther: 403]
@@ -49,6 +52,8 @@ import Testing
             Row(method: .GET, path: "/api/v1/auth/me", body: nil, expected: everyone),
             Row(method: .GET, path: "/api/v1/me/export", body: nil, expected: everyone),
             Row(method: .DELETE, path: "/api/v1/conversations/\(conversation)", body: nil, expected: with(ownerOnly, 204)),
+            Row(method: .DELETE, path: "/api/v1/auth/api-keys/\(keyID)", body: nil,
+                expected: [.anonymous: 401, .admin: 404, .creatorDemo: 204, .creatorOther: 404, .memberDemo: 403, .memberDemo2: 403, .memberOther: 403]),
         ]
         var failures: [String] = []
         for row in rows {

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Everything that can go wrong talking to Ollama, each case with what to do about it.
 public enum OllamaError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidHost(String, String)
@@ -41,5 +43,15 @@ public enum OllamaError: Error, Sendable, Hashable, CustomStringConvertible {
 
     private static func format(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+}
+
+extension OllamaError {
+    /// Ollama's `{"error": "..."}` from a response body, or the start of whatever came instead.
+    public static func message(inBody data: Data) -> String {
+        struct Body: Decodable { var error: String }
+        if let body = try? JSONDecoder().decode(Body.self, from: data) { return body.error }
+        let text = String(decoding: data.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? "(empty body)" : text
     }
 }

@@ -59,7 +59,7 @@ struct OllamaTransport: Sendable {
             throw .unreachable(endpoint: endpoint.description, detail: String(describing: error))
         }
         guard (200..<300).contains(status) else {
-            throw .http(status: status, message: Self.errorMessage(in: data))
+            throw .http(status: status, message: OllamaError.message(inBody: data))
         }
         return data
     }
@@ -73,12 +73,4 @@ struct OllamaTransport: Sendable {
         configuration.timeout.connect = .seconds(5)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
-
-    /// Ollama's `{"error": "..."}`, or the start of whatever came instead.
-    static func errorMessage(in data: Data) -> String {
-        struct Body: Decodable { var error: String }
-        if let body = try? JSONDecoder().decode(Body.self, from: data) { return body.error }
-        let text = String(decoding: data.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? "(empty body)" : text
-    }
 }

@@ -1,7 +1,7 @@
 public import Documents
 public import Embedding
 import Chunking
-public import Foundation
+import Foundation
 import Tokenization
 public import VectorIndex
 

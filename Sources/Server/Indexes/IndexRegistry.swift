@@ -1,3 +1,4 @@
+import Embedding
 import Foundation
 import Synchronization
 import VectorIndex
@@ -77,6 +78,13 @@ final class IndexRegistry: Sendable {
         if swapped { metrics.indexSwaps.increment() } else { metrics.indexLoads.increment() }
         metrics.openMappings.set(Double(open))
         return lease
+    }
+
+    /// Opens a creator's live index to check it, without touching the LRU (so a readiness
+    /// probe does not evict the mappings that requests use). Returns its version and embedder.
+    func probe(_ creator: String) throws -> (version: String, descriptor: EmbedderDescriptor) {
+        let mapped = try store.openCurrent(creator: creator)
+        return (mapped.url.lastPathComponent, try EmbedderDescriptor(canonicalJSON: mapped.header.embedderDescriptor))
     }
 
     var openCount: Int { entries.withLock { $0.byCreator.count } }

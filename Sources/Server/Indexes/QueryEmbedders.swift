@@ -29,22 +29,9 @@ final class QueryEmbedders: Sendable {
         if let embedder = built.withLock({ $0[descriptor] }) { return embedder }
         let embedder: any Embedder
         do {
-            switch descriptor.provider {
-            case .local:
-                embedder = try LocalEmbedder(tokenizer: tokenizer)
-            case .ollama:
-                var configuration = OllamaConfiguration(endpoint: ollama)
-                configuration.model = descriptor.model
-                configuration.documentPrefix = descriptor.documentPrefix
-                configuration.queryPrefix = descriptor.queryPrefix
-                configuration.timeout = 10
-                embedder = try await OllamaEmbedder.connect(configuration: configuration, tokenizer: tokenizer)
-            }
+            embedder = try await descriptor.makeEmbedder(ollama: ollama, tokenizer: tokenizer, timeout: 10)
         } catch {
-            throw APIError.unavailable("the query embedder \(descriptor.summary) is not available: \(error)")
-        }
-        guard embedder.descriptor == descriptor else {
-            throw APIError.unavailable("the index was built with \(descriptor.summary) but the available embedder is \(embedder.descriptor.summary); rebuild the index or restore that model")
+            throw APIError.unavailable("\(error)")
         }
         return built.withLock { built in
             if let existing = built[descriptor] { return existing }

@@ -123,7 +123,7 @@ struct OllamaChatClient: Sendable {
         }
         guard response.status.code == 200 else {
             let data = (try? await response.body.collect(upTo: 1 << 16)).map { Data($0.readableBytesView) } ?? Data()
-            throw ChatError.status(Int(response.status.code), Self.errorMessage(data))
+            throw ChatError.status(Int(response.status.code), OllamaError.message(inBody: data))
         }
         var pending = Data()
         var finished = false
@@ -165,13 +165,6 @@ struct OllamaChatClient: Sendable {
             return true
         }
         return false
-    }
-
-    static func errorMessage(_ data: Data) -> String {
-        struct Body: Decodable { var error: String }
-        if let body = try? JSONDecoder().decode(Body.self, from: data) { return body.error }
-        let text = String(decoding: data.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? "(empty body)" : text
     }
 
     /// For readiness: does Ollama answer `GET /api/version` within a second?

@@ -27,7 +27,7 @@ extension Services {
         group.get("conversations/{id}/messages") { _, context in
             let conversation = try ownConversation(context)
             struct List: Encodable { var messages: [MessageJSON] }
-            return try jsonResponse(List(messages: try state.messages(conversationID: conversation.id).map(MessageJSON.init)))
+            return try jsonResponse(List(messages: try state.messages(conversationID: conversation.id).map { MessageJSON($0) }))
         }
         group.post("conversations/{id}/messages") { request, context in
             let conversation = try ownConversation(context)
@@ -113,7 +113,7 @@ extension Services {
             assistant.timingsJSON = encodedJSON(answer.timings)
             assistant.complete = answer.complete
             try state.save(assistant)
-            return MessageJSON(assistant)
+            return MessageJSON(assistant, answer: answer)
         } catch {
             assistant.content = partial
             assistant.notice = "incomplete: \(error is APIError ? "\(error)" : "the answer was interrupted")"

@@ -14,7 +14,7 @@ extension Services {
                 var exported_at: String, user: UserJSON, conversations: [ConversationExport], api_keys: [Key], sessions: [Session]
             }
             let conversations = try state.conversations(userID: user.id).map {
-                ConversationExport(conversation: ConversationJSON($0), messages: try state.messages(conversationID: $0.id).map(MessageJSON.init))
+                ConversationExport(conversation: ConversationJSON($0), messages: try state.messages(conversationID: $0.id).map { MessageJSON($0) })
             }
             let export = Export(
                 exported_at: iso8601(Date()), user: UserJSON(user), conversations: conversations,

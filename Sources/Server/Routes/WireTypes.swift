@@ -115,13 +115,19 @@ struct MessageJSON: Encodable {
     var citations: [Citation], confidence: Double?, mode: String?, notice: String?, complete: Bool
     var usage: Usage?, timings: Timings?, created_at: String
 
-    init(_ message: StoredMessage) {
+    /// A stored message; `answer`, when the caller has it at hand, saves decoding the JSON
+    /// columns that were just written from it.
+    init(_ message: StoredMessage, answer: Answer? = nil) {
         id = message.id; conversation_id = message.conversationID; role = message.role; content = message.content
-        citations = message.citationsJSON.flatMap { try? JSONDecoder().decode([Citation].self, from: Data($0.utf8)) } ?? []
         confidence = message.confidence; mode = message.mode; notice = message.notice; complete = message.complete
-        usage = message.usageJSON.flatMap { try? JSONDecoder().decode(Usage.self, from: Data($0.utf8)) }
-        timings = message.timingsJSON.flatMap { try? JSONDecoder().decode(Timings.self, from: Data($0.utf8)) }
         created_at = iso8601(message.createdAt)
+        if let answer {
+            citations = answer.citations; usage = answer.usage; timings = answer.timings
+        } else {
+            citations = message.citationsJSON.flatMap { try? JSONDecoder().decode([Citation].self, from: Data($0.utf8)) } ?? []
+            usage = message.usageJSON.flatMap { try? JSONDecoder().decode(Usage.self, from: Data($0.utf8)) }
+            timings = message.timingsJSON.flatMap { try? JSONDecoder().decode(Timings.self, from: Data($0.utf8)) }
+        }
     }
 
     enum CodingKeys: String, CodingKey { case id, conversation_id, role, content, citations, confidence, mode, notice, complete, usage, timings, created_at }

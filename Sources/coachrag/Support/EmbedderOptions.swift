@@ -31,16 +31,13 @@ struct EmbedderOptions: ParsableArguments {
     /// The embedder an index records, ready to embed queries; exit 3 when it cannot be built or
     /// is not the same (model digest included) as the one recorded.
     static func matching(_ recorded: EmbedderDescriptor, ollamaHost: String?) async throws -> any Embedder {
-        var options = EmbedderOptions()
-        options.embedder = recorded.provider == .ollama ? .ollama : .local
-        options.model = recorded.model
-        options.ollamaHost = ollamaHost
-        let embedder = try await options.make()
-        guard embedder.descriptor == recorded else {
-            Output.error("the index was built with \(recorded.summary), but the available embedder is \(embedder.descriptor.summary); rebuild the index or restore that model")
+        do {
+            let endpoint = try ollamaHost.map { try OllamaEndpoint(parsing: $0) } ?? OllamaEndpoint.fromEnvironment()
+            return try await recorded.makeEmbedder(ollama: endpoint, tokenizer: WordPieceTokenizer.bundled())
+        } catch {
+            Output.error("\(error)")
             throw ExitCode(ExitStatus.embedderUnavailable)
         }
-        return embedder
     }
 
     /// Builds the embedder; failures exit with status 3 (embedder unreachable or misconfigured).

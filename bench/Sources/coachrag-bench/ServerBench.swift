@@ -66,7 +66,7 @@ struct ServerBench: AsyncParsableCommand {
         server.standardOutput = FileHandle.nullDevice
         try server.run()
         defer { if server.isRunning { server.terminate() } }
-        let port = try Self.listeningPort(errors.fileHandleForReading)
+        let port = try ServerOutput.listeningPort(errors.fileHandleForReading)
 
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(levels.max() ?? 1, 8) + 4
@@ -165,19 +165,6 @@ struct ServerBench: AsyncParsableCommand {
         return questions
     }
 
-    static func listeningPort(_ handle: FileHandle) throws -> Int {
-        var seen = ""
-        while true {
-            let data = handle.availableData
-            if data.isEmpty { throw ValidationError("coachrag serve exited: \(seen)") }
-            seen += String(decoding: data, as: UTF8.self)
-            if let range = seen.range(of: "listening on http://127.0.0.1:") {
-                let digits = seen[range.upperBound...].prefix { $0.isNumber }
-                if let port = Int(digits), seen[range.upperBound...].count > digits.count { return port }
-            }
-        }
-    }
-
     /// RssAnon and RssFile of a process, MB.
     static func memory(pid: Int32) -> (anon: Double, file: Double) {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
@@ -240,7 +227,7 @@ struct LoadClient: Sendable {
         let data = try await response.body.collect(upTo: 1 << 24)
         let elapsed = ContinuousClock.now - started
         let json = (try? JSONSerialization.jsonObject(with: Data(data.readableBytesView))) as? [String: Any] ?? [:]
-        return (Int(response.status.code), json, Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+        return (Int(response.status.code), json, elapsed.seconds * 1000)
     }
 
     func login(_ email: String, _ password: String) async throws -> String {
