@@ -60,10 +60,11 @@ let package = Package(
                 .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
             ]
         ),
+        .target(name: "Retrieval", dependencies: ["VectorIndex", "Embedding", "Tokenization"], swiftSettings: swiftSettings),
         .target(
             name: "Ingestion",
             dependencies: [
-                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "CSQLite",
+                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "Retrieval", "CSQLite",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -76,7 +77,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "State", "Embedding", "VectorIndex", "Tokenization",
+                "State", "Embedding", "VectorIndex", "Retrieval", "Tokenization",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -93,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "coachrag",
             dependencies: [
-                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "Ingestion", "State", "Server",
+                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "Retrieval", "Ingestion", "State", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -101,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "coachrag-bench",
             dependencies: [
-                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "Ingestion", "TestSupport",
+                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "Retrieval", "Ingestion", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -131,6 +132,7 @@ let package = Package(
             name: "EmbeddingTests", dependencies: ["Embedding", "Tokenization", "TestSupport"],
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings
         ),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "VectorIndex", "Tokenization", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IngestionTests", dependencies: ["Ingestion", "Embedding", "VectorIndex", "Tokenization", "Documents", "TestSupport"],

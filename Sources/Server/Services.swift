@@ -1,4 +1,5 @@
 import Foundation
+import Retrieval
 import State
 import Tokenization
 
@@ -23,7 +24,7 @@ struct Services: Sendable {
         let tokenizer = try WordPieceTokenizer.bundled()
         let indexes = IndexRegistry(root: configuration.indexRoot, maxOpen: configuration.maxOpenIndexes, metrics: metrics)
         let embedders = QueryEmbedders(tokenizer: tokenizer, ollama: configuration.ollama, cacheCapacity: configuration.queryCacheSize, metrics: metrics)
-        let retriever = Retriever(indexes: indexes, embedders: embedders, metrics: metrics)
+        let retriever = Retriever(indexes: indexes, embedders: embedders, metrics: metrics, engine: HybridRetriever(tokenizer: tokenizer))
         let chat = OllamaChatClient(configuration: configuration)
         let settings = CreatorSettings(pipelinesDirectory: configuration.pipelinesDirectory, defaults: configuration.retrieval)
         let answers = AnswerService(retriever: retriever, chat: chat, prompts: PromptBuilder(tokenizer: tokenizer), settings: settings, metrics: metrics)

@@ -54,6 +54,8 @@ public struct StoredMessage: Codable, Sendable, Hashable, FetchableRecord, Persi
     public var complete: Bool
     public var usageJSON: String?
     public var timingsJSON: String?
+    /// For an answer: what retrieval searched (the question, or context turns and the question).
+    public var retrievalQuery: String?
     public var createdAt: Date
 
     public init(id: String = UUID().uuidString.lowercased(), conversationID: String, role: String, content: String, complete: Bool, createdAt: Date = Date()) {
@@ -63,7 +65,7 @@ public struct StoredMessage: Codable, Sendable, Hashable, FetchableRecord, Persi
 
     enum CodingKeys: String, CodingKey {
         case id, conversationID = "conversation_id", role, content, citationsJSON = "citations_json", confidence, mode, notice,
-             complete, usageJSON = "usage_json", timingsJSON = "timings_json", createdAt = "created_at"
+             complete, usageJSON = "usage_json", timingsJSON = "timings_json", retrievalQuery = "retrieval_query", createdAt = "created_at"
     }
 }
 

@@ -75,6 +75,10 @@ enum Schema {
                 CREATE INDEX messages_conversation ON messages(conversation_id, created_at);
                 """)
         }
+        migrator.registerMigration("v2-retrieval-query") { db in
+            // The query retrieval actually searched (the question, or context + question).
+            try db.execute(sql: "ALTER TABLE messages ADD COLUMN retrieval_query TEXT")
+        }
         return migrator
     }
 }

@@ -9,10 +9,10 @@ struct CoachRAG: AsyncParsableCommand {
         abstract: "The knowledge engine of a coaching platform: documents in, cited answers out.",
         discussion: """
             Exit status: 0 success; 1 some input failed (the rest was still processed); \
-            2 usage or configuration error; 3 the embedder is unreachable or misconfigured.
+            2 usage or configuration error; 3 the embedder is unreachable or misconfigured; 4 a new index version failed its evaluation gate and was not published.
             Environment: NO_COLOR disables colour; COACHRAG_MODELS points at the models directory; OLLAMA_HOST at Ollama.
             """,
-        subcommands: [IngestCommand.self, SearchCommand.self, ServeCommand.self, UserCommand.self, IndexCommand.self, ParseCommand.self, ChunkCommand.self, EmbedCommand.self, PDFWorkerSubcommand.self]
+        subcommands: [IngestCommand.self, SearchCommand.self, EvalCommand.self, ServeCommand.self, UserCommand.self, IndexCommand.self, ParseCommand.self, ChunkCommand.self, EmbedCommand.self, PDFWorkerSubcommand.self]
     )
 
     /// Like ArgumentParser's own entry point, but usage errors exit with 2 (documented),
@@ -42,4 +42,6 @@ enum ExitStatus {
     static let someInputFailed: Int32 = 1
     static let usage: Int32 = 2
     static let embedderUnavailable: Int32 = 3
+    /// The new index version failed its pipeline's evaluation gate and was not published.
+    static let evaluationGate: Int32 = 4
 }

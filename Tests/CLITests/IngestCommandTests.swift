@@ -26,7 +26,11 @@ import TestSupport
         let hits = try #require(search.jsonLines.first?["hits"] as? [[String: Any]])
         #expect(hits.count == 2)
         #expect((hits[0]["document"] as? String)?.hasSuffix("goal-setting.docx") == true)
-        #expect(Set(hits[0].keys) == ["score", "document", "page_start", "page_end", "start", "end", "text"])
+        #expect(Set(hits[0].keys) == ["score", "document", "page_start", "page_end", "start", "end", "text", "dense", "lexical", "excerpt"])
+        let excerpt = try #require(hits[0]["excerpt"] as? [String: Any])
+        #expect((excerpt["text"] as? String)?.contains("WOOP stands for Wish, Outcome, Obstacle, Plan.") == true)
+        #expect(excerpt["page_start"] as? Int == 2, "the WOOP section starts after the DOCX page break")
+        #expect((hits[0]["lexical"] as? [String: Any])?["rank"] as? Int == 1)
 
         let again = try ingest(["--creator", "demo", "--json", demo])
         #expect(again.status == 0)

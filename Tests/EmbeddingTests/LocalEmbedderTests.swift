@@ -103,7 +103,8 @@ func cosine(_ a: [Float], _ b: [Float]) -> Float {
     @Test func protocolEntryPointsAreNormalisedAndOrdered() async throws {
         let vectors = try await embedder.embed(documents: ["sleep", "protein", "sleep"])
         #expect(vectors.count == 3 && vectors.allSatisfy { $0.count == 384 })
-        #expect(vectors[0] == vectors[2])
+        // The same text in two rows of one batch: equal up to BLAS's row-tile rounding.
+        #expect(zip(vectors[0], vectors[2]).map { abs($0 - $1) }.max() ?? 1 <= 1e-6)
         let query = try await embedder.embed(query: "sleep")
         #expect(zip(query, vectors[0]).map { abs($0 - $1) }.max() ?? 1 <= 1e-6)
         #expect(embedder.descriptor == EmbedderDescriptor(provider: .local, model: "all-MiniLM-L6-v2", dimension: 384, documentPrefix: "", queryPrefix: "", normalized: true))

@@ -41,7 +41,7 @@ import TestSupport
         let target = try damaged("version.cidx") { $0[8] = 9 }
         let error = openError(target)
         #expect(error?.code == .unsupportedVersion)
-        #expect(error?.message.contains("format 9.0") == true)
+        #expect(error?.message.contains("format 9.1") == true)
     }
 
     @Test(arguments: [0, 50, 200, 2000])

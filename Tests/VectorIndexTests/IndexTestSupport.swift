@@ -11,14 +11,17 @@ enum IndexFixture {
 
     static func document(_ i: Int) -> DocumentRecord {
         let hash = [UInt8](repeating: UInt8(i), count: 32)
-        return DocumentRecord(path: "docs/doc\(i).pdf", size: 1000, contentHash: hash, pageCount: 2)
+        return DocumentRecord(path: "docs/doc\(i).pdf", size: 1000, contentHash: hash, pageCount: 2,
+                              pages: [PageStart(start: 0, number: 1), PageStart(start: 500, number: 2)])
     }
 
     static func contents(count: Int, createdAt: Int64 = 1_767_225_600) -> IndexContents {
         let chunks: [ChunkRecord] = (0..<count).map(chunk)
         let documents: [DocumentRecord] = (0..<3).map(document)
         let descriptor = Array(#"{"dimension":8,"model":"test","provider":"local"}"#.utf8)
-        return IndexContents(embedderDescriptor: descriptor, sourceDigest: [UInt8](repeating: 7, count: 32), createdAt: createdAt, chunks: chunks, documents: documents)
+        let terms = (0..<count).map { ["chunk": 1, String($0): 1, "cafe": 2] }
+        return IndexContents(embedderDescriptor: descriptor, sourceDigest: [UInt8](repeating: 7, count: 32), createdAt: createdAt, chunks: chunks, documents: documents,
+                             lexical: LexicalContents(chunkTerms: terms))
     }
 
     static func build(_ vectors: [[Float]], configuration: HNSWConfiguration = .default) throws -> HNSWBuilder {

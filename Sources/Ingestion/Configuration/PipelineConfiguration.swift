@@ -1,4 +1,6 @@
 public import Chunking
+public import Foundation
+public import Retrieval
 public import VectorIndex
 
 /// One ingest job: what `pipelines/NAME.yml` declares, or the `ingest` flags amount to.
@@ -28,6 +30,21 @@ public struct PipelineConfiguration: Sendable, Hashable {
     public var retention = IndexStore.defaultRetention
     /// The persona the query server uses for this creator (kept here, used by `serve`).
     public var persona: String?
+    /// How this creator's index is searched (by `serve`, `search`, `eval` and the gate).
+    public var retrieval = RetrievalSettings()
+    /// Optional: evaluate each new version before publishing it.
+    public var evaluation: EvaluationGate?
+
+    /// `evaluation:` in a pipeline file: the question file and the thresholds a new version must
+    /// meet before `CURRENT` moves to it.
+    public struct EvaluationGate: Sendable, Hashable {
+        public var questions: URL
+        /// recall@5 of the new version must be at least this.
+        public var minimumRecallAt5: Double = 0
+        /// …and may be lower than the live version's by at most this.
+        public var maximumRegression: Double = 1
+        public init(questions: URL) { self.questions = questions }
+    }
 
     public init(creator: String, sources: [String]) {
         self.creator = creator
@@ -47,10 +64,17 @@ public struct PipelineConfiguration: Sendable, Hashable {
         guard !sources.isEmpty else { throw .configuration("no sources: name files, directories or globs to ingest") }
         guard embedder.batchSize >= 1, embedder.concurrency >= 1 else { throw .configuration("embedder batch size and concurrency must be at least 1") }
         guard retention >= 1 else { throw .configuration("retention must be at least 1") }
+        if let problem = retrieval.problem() { throw .configuration(problem) }
+        if let gate = evaluation {
+            guard (0...1).contains(gate.minimumRecallAt5), (0...1).contains(gate.maximumRegression) else {
+                throw .configuration("evaluation.min_recall_at_5 and evaluation.max_regression must be between 0 and 1")
+            }
+        }
     }
 
     /// The configuration's part of the source digest: anything that changes the index.
+    /// `lex1`: chunks embedded and indexed with their title, lexical sections (format 1.1).
     var fingerprint: String {
-        "chunk=\(chunking.maxTokens)/\(chunking.overlap);m=\(index.connectivity)/\(index.baseConnectivity);efc=\(index.expansionAdd);ef=\(index.expansionSearch);seed=\(index.seed)"
+        "repr=lex1;chunk=\(chunking.maxTokens)/\(chunking.overlap);m=\(index.connectivity)/\(index.baseConnectivity);efc=\(index.expansionAdd);ef=\(index.expansionSearch);seed=\(index.seed)"
     }
 }

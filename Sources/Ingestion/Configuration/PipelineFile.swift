@@ -1,4 +1,5 @@
 public import Foundation
+import Retrieval
 import Yams
 
 /// Reads `pipelines/NAME.yml` into a `PipelineConfiguration`. Unknown keys and wrong types are
@@ -15,6 +16,9 @@ import Yams
 /// index: {m: 16, ef_construction: 200, ef_search: 64}
 /// retention: 5
 /// persona: "You are a friendly running coach..."
+/// retrieval: {method: hybrid, weight: 0.5, candidates: 50, context_turns: 2, context_weight: 1.0,
+///             context_term_weight: 0.35, k: 4, min_confidence: 0.25}   # k, min_confidence: serve only
+/// evaluation: {questions: corpora/dev-questions.jsonl, min_recall_at_5: 0.9, max_regression: 0.02}
 /// ```
 public enum PipelineFile {
     public static func load(_ url: URL) throws(IngestError) -> PipelineConfiguration {
@@ -35,7 +39,7 @@ public enum PipelineFile {
             throw .configuration("\(path): not valid YAML: \(error)")
         }
         let reader = Reader(path: path)
-        let top = try reader.mapping(root, key: "(top level)", allowed: ["creator", "sources", "chunking", "embedder", "index", "retention", "persona"])
+        let top = try reader.mapping(root, key: "(top level)", allowed: ["creator", "sources", "chunking", "embedder", "index", "retention", "persona", "retrieval", "evaluation"])
         guard let creatorNode = top["creator"] else { throw .configuration("\(path): missing required key 'creator'") }
         guard let sourcesNode = top["sources"] else { throw .configuration("\(path): missing required key 'sources'") }
 
@@ -79,6 +83,31 @@ public enum PipelineFile {
         }
         if let value = top["retention"] { configuration.retention = try reader.int(value, key: "retention") }
         if let value = top["persona"] { configuration.persona = try reader.optionalString(value, key: "persona") }
+        if let node = top["retrieval"] {
+            let fields = try reader.mapping(node, key: "retrieval", allowed: ["method", "weight", "candidates", "context_turns", "context_weight", "context_term_weight", "k", "min_confidence"])
+            if let value = fields["method"] {
+                let name = try reader.string(value, key: "retrieval.method")
+                guard let method = RetrievalSettings.Method(rawValue: name) else {
+                    throw .configuration("\(path):\(reader.line(value)): retrieval.method must be hybrid, dense or lexical, not \(name.debugDescription)")
+                }
+                configuration.retrieval.method = method
+            }
+            if let value = fields["weight"] { configuration.retrieval.denseWeight = Float(try reader.number(value, key: "retrieval.weight")) }
+            if let value = fields["candidates"] { configuration.retrieval.candidates = try reader.int(value, key: "retrieval.candidates") }
+            if let value = fields["context_turns"] { configuration.retrieval.contextTurns = try reader.int(value, key: "retrieval.context_turns") }
+            if let value = fields["context_weight"] { configuration.retrieval.contextWeight = Float(try reader.number(value, key: "retrieval.context_weight")) }
+            if let value = fields["context_term_weight"] { configuration.retrieval.contextTermWeight = Float(try reader.number(value, key: "retrieval.context_term_weight")) }
+            if let value = fields["k"] { _ = try reader.int(value, key: "retrieval.k") }
+            if let value = fields["min_confidence"] { _ = try reader.number(value, key: "retrieval.min_confidence") }
+        }
+        if let node = top["evaluation"] {
+            let fields = try reader.mapping(node, key: "evaluation", allowed: ["questions", "min_recall_at_5", "max_regression"])
+            guard let questions = fields["questions"] else { throw .configuration("\(path):\(reader.line(node)): 'evaluation' needs 'questions'") }
+            var gate = PipelineConfiguration.EvaluationGate(questions: URL(fileURLWithPath: try reader.string(questions, key: "evaluation.questions")))
+            if let value = fields["min_recall_at_5"] { gate.minimumRecallAt5 = try reader.number(value, key: "evaluation.min_recall_at_5") }
+            if let value = fields["max_regression"] { gate.maximumRegression = try reader.number(value, key: "evaluation.max_regression") }
+            configuration.evaluation = gate
+        }
         do {
             try configuration.validate()
         } catch {
@@ -123,6 +152,11 @@ public enum PipelineFile {
 
         func int(_ node: Node, key: String) throws(IngestError) -> Int {
             guard let scalar = node.scalar, let value = Int(scalar.string) else { throw fail(node, key, "an integer") }
+            return value
+        }
+
+        func number(_ node: Node, key: String) throws(IngestError) -> Double {
+            guard let scalar = node.scalar, let value = Double(scalar.string), value.isFinite else { throw fail(node, key, "a number") }
             return value
         }
 

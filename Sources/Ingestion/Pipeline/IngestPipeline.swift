@@ -2,6 +2,7 @@ public import Documents
 public import Embedding
 import Chunking
 import Foundation
+import Retrieval
 import Tokenization
 public import VectorIndex
 
@@ -108,6 +109,8 @@ public struct IngestPipeline: Sendable {
             Array(manifest.entries[$0..<min($0 + filesPerBatch, manifest.entries.count)])
         }
         var records: [ChunkRecord] = []
+        var chunkTerms: [[String: Int]] = []
+        let analyzer = LexicalAnalyzer(tokenizer: tokenizer)
         var documents: [DocumentRecord] = []
         var kept: [[Float]] = []
         var parseSeconds = 0.0, embedSeconds = 0.0
@@ -126,8 +129,13 @@ public struct IngestPipeline: Sendable {
             progress(.count(stage: "parse", done: parsedFiles, total: manifest.entries.count))
 
             let clock = ContinuousClock.now
-            let texts = outcome.parsed.flatMap { $0.chunks.chunks.map(\.text) }
-            let tokenCounts = outcome.parsed.flatMap { $0.chunks.chunks.map(\.tokenCount) }
+            // Each chunk is embedded and indexed with its document's title (`ChunkContext`).
+            let contexts = outcome.parsed.map { ChunkContext(path: $0.entry.path, documentText: $0.chunks.document.text) }
+            let texts = zip(outcome.parsed, contexts).flatMap { document, context in document.chunks.chunks.map { context.denseText($0.text) } }
+            let tokenCounts = zip(outcome.parsed, contexts).flatMap { document, context in
+                let titleTokens = tokenizer.tokenize(context.title + "\n").count
+                return document.chunks.chunks.map { $0.tokenCount + titleTokens }
+            }
             let vectors: [EmbeddedText]
             do {
                 vectors = try await embed(texts, tokenCounts: tokenCounts, report: &report)
@@ -139,7 +147,7 @@ public struct IngestPipeline: Sendable {
 
             // Keep documents whose chunks all have vectors; report the others.
             var position = 0
-            for document in outcome.parsed {
+            for (document, context) in zip(outcome.parsed, contexts) {
                 let count = document.chunks.chunks.count
                 let documentVectors = vectors[position..<(position + count)]
                 position += count
@@ -148,11 +156,15 @@ public struct IngestPipeline: Sendable {
                     continue
                 }
                 let documentIndex = UInt32(documents.count)
-                documents.append(DocumentRecord(path: document.entry.path, size: document.entry.size, contentHash: document.entry.hash, pageCount: UInt32(document.chunks.document.pages.count)))
+                let extracted = document.chunks.document
+                let pages = zip(extracted.pageStartOffsets, extracted.pages).map { PageStart(start: UInt32(clamping: $0), number: UInt32(clamping: $1.number ?? 0)) }
+                documents.append(DocumentRecord(path: document.entry.path, size: document.entry.size, contentHash: document.entry.hash,
+                                                pageCount: UInt32(extracted.pages.count), pages: pages))
                 for (chunk, vector) in zip(document.chunks.chunks, documentVectors) {
                     records.append(ChunkRecord(documentIndex: documentIndex, pageStart: UInt32(chunk.pageStart ?? 0), pageEnd: UInt32(chunk.pageEnd ?? 0),
                                                start: UInt64(chunk.start), end: UInt64(chunk.end), tokenCount: UInt32(chunk.tokenCount), text: chunk.text))
                     kept.append(vector.vector ?? [])
+                    chunkTerms.append(context.lexicalTerms(chunk.text, analyzer: analyzer))
                 }
                 report.files.ok += 1
                 report.pages += document.chunks.document.pages.count
@@ -189,12 +201,29 @@ public struct IngestPipeline: Sendable {
         clock = ContinuousClock.now
         let contents = IndexContents(
             embedderDescriptor: descriptorJSON, sourceDigest: manifest.digest,
-            createdAt: IndexContents.creationTime(environment: options.environment), chunks: records, documents: documents
+            createdAt: IndexContents.creationTime(environment: options.environment), chunks: records, documents: documents,
+            lexical: LexicalContents(chunkTerms: chunkTerms)
         )
+        let version: IndexVersion
         do {
-            let version = try store.publish(creator: configuration.creator, retention: configuration.retention) { url throws(IndexFileError) in
+            version = try store.stage(creator: configuration.creator) { url throws(IndexFileError) in
                 try IndexWriter.write(builder, contents: contents, to: url)
             }
+        } catch {
+            throw .index(error.message)
+        }
+        if let gate = configuration.evaluation {
+            let outcome = try await evaluate(version, gate: gate, tokenizer: tokenizer)
+            report.evaluation = outcome
+            guard outcome.passed else {
+                store.discard(version)
+                progress(.stage("evaluation gate: \(outcome.reason ?? "failed"); nothing published"))
+                return report
+            }
+            progress(.stage(String(format: "evaluation gate passed: recall@5 %.3f", outcome.recallAt5)))
+        }
+        do {
+            try store.promote(version, creator: configuration.creator, retention: configuration.retention)
             report.published = version.name
         } catch {
             throw .index(error.message)
@@ -204,6 +233,37 @@ public struct IngestPipeline: Sendable {
     }
 
     // MARK: Stages
+
+    /// Evaluates the staged version (and the live one, for the regression check) on the gate's
+    /// question file, with this pipeline's embedder and retrieval settings.
+    private func evaluate(_ version: IndexVersion, gate: PipelineConfiguration.EvaluationGate, tokenizer: WordPieceTokenizer) async throws(IngestError) -> IngestReport.GateOutcome {
+        let questions: [EvaluationQuestion]
+        do { questions = try EvaluationQuestion.load(gate.questions) } catch { throw .configuration("evaluation: \(error.description)") }
+        let evaluator = Evaluator(retriever: HybridRetriever(tokenizer: tokenizer), settings: configuration.retrieval)
+        let embedder = self.embedder
+        let embed: QueryEmbedding = { try await embedder.embed(query: $0) }
+        progress(.stage("evaluating \(version.name) on \(questions.count) question(s) from \(gate.questions.path)"))
+        let report: EvaluationReport
+        do {
+            report = try await evaluator.evaluate(questions, index: try MappedIndex(url: version.url), k: 5, embed: embed)
+        } catch {
+            store.discard(version)
+            throw .embedder("evaluation of \(version.name) failed: \(error)")
+        }
+        // The live version is compared only when it was built with the same embedder.
+        var live: Double?
+        if let current = try? store.openCurrent(creator: configuration.creator), current.header.embedderDescriptor == descriptorJSON {
+            live = (try? await evaluator.evaluate(questions, index: current, k: 5, embed: embed))?.overall.recallAtK
+        }
+        let recall = report.overall.recallAtK
+        var reason: String?
+        if recall < gate.minimumRecallAt5 {
+            reason = String(format: "recall@5 %.3f is below the minimum %.3f", recall, gate.minimumRecallAt5)
+        } else if let live, live - recall > gate.maximumRegression + 1e-9 {
+            reason = String(format: "recall@5 %.3f regresses from the live version's %.3f by more than %.3f", recall, live, gate.maximumRegression)
+        }
+        return .init(passed: reason == nil, reason: reason, recallAt5: recall, liveRecallAt5: live, report: report)
+    }
 
     struct ParsedDocument: Sendable {
         var entry: SourceManifest.Entry

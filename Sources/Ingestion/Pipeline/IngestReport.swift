@@ -1,3 +1,5 @@
+public import Retrieval
+
 /// The outcome of one ingest run; `ingest --json` prints it as one object.
 public struct IngestReport: Sendable, Encodable {
     public struct FailedFile: Sendable, Encodable {
@@ -25,9 +27,23 @@ public struct IngestReport: Sendable, Encodable {
     public var tokens = 0
     public var embeddings = Embeddings()
     public var seconds: [String: Double] = [:]
+    /// The evaluation gate's outcome, when the pipeline has one.
+    public var evaluation: GateOutcome?
+
+    /// What the evaluation gate measured: the new version's figures, the live version's recall@5
+    /// (nil when nothing was live or it could not be evaluated), and the verdict.
+    public struct GateOutcome: Sendable, Encodable {
+        public var passed: Bool
+        public var reason: String?
+        public var recallAt5: Double
+        public var liveRecallAt5: Double?
+        public var report: EvaluationReport
+
+        enum CodingKeys: String, CodingKey { case passed, reason, recallAt5 = "recall_at_5", liveRecallAt5 = "live_recall_at_5", report }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case creator, published, upToDate = "up_to_date", files, pages, chunks, tokens, embeddings, seconds
+        case creator, published, upToDate = "up_to_date", files, pages, chunks, tokens, embeddings, seconds, evaluation
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -41,6 +57,7 @@ public struct IngestReport: Sendable, Encodable {
         try container.encode(tokens, forKey: .tokens)
         try container.encode(embeddings, forKey: .embeddings)
         try container.encode(seconds, forKey: .seconds)
+        try container.encodeIfPresent(evaluation, forKey: .evaluation)
     }
 }
 

@@ -1,3 +1,4 @@
+public import Retrieval
 public import Embedding
 public import Foundation
 
@@ -36,7 +37,7 @@ public struct ServerConfiguration: Sendable {
     /// Query vectors remembered per embedder (repeated questions skip the model).
     public var queryCacheSize = 4096
     /// Default retrieval settings (a creator's pipeline file may override k and efSearch).
-    public var retrieval = RetrievalSettings()
+    public var retrieval = AnsweringSettings()
     /// Log JSON lines to standard error (off: quiet, for tests and benchmarks).
     public var logRequests = true
 
@@ -44,7 +45,9 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// How a creator's passages are retrieved and answered from.
-public struct RetrievalSettings: Sendable, Hashable {
+public struct AnsweringSettings: Sendable, Hashable {
+    /// How passages are retrieved (method, fusion weight, candidates, follow-up context).
+    public var search = RetrievalSettings()
     /// Passages given to the model.
     public var k = 4
     /// HNSW candidate list (nil: the index's own efSearch).
@@ -55,7 +58,7 @@ public struct RetrievalSettings: Sendable, Hashable {
     public var historyTokenBudget = 1024
     /// Tokens reserved for the answer (`num_predict`).
     public var answerTokens = 512
-    public var persona = RetrievalSettings.defaultPersona
+    public var persona = AnsweringSettings.defaultPersona
 
     public static let defaultPersona = """
         You are a coaching assistant. Answer only from the coaching material provided below, \

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A citation of a passage in an answer: which chunk, where in which document, and the sentence
-/// or two of it that best match the question.
+/// A citation of a passage in an answer: which chunk, and the sentence or two of it that best
+/// match the question (the excerpt) with the excerpt's own offsets and pages.
 struct Citation: Codable, Sendable, Equatable {
     var n: Int
     var chunk: Int
@@ -13,15 +13,15 @@ struct Citation: Codable, Sendable, Equatable {
     var quote: String
     var score: Float
 
-    init(n: Int, passage: Passage, question: String) {
+    init(n: Int, passage: Passage) {
         self.n = n
         chunk = passage.chunk
         document = passage.document
-        page_start = passage.pageStart
-        page_end = passage.pageEnd
-        start = passage.start
-        end = passage.end
-        quote = Excerpt.best(in: passage.text, for: question)
+        page_start = passage.excerpt.pageStart
+        page_end = passage.excerpt.pageEnd
+        start = passage.excerpt.start
+        end = passage.excerpt.end
+        quote = passage.excerpt.text
         score = passage.score
     }
 
@@ -62,28 +62,6 @@ struct Answer: Sendable {
     var usage: Usage?
     var timings: Timings
     var complete: Bool
-}
-
-/// Picks the sentences of a passage that share the most words with the question.
-enum Excerpt {
-    static func best(in text: String, for question: String, sentences wanted: Int = 2, maxLength: Int = 400) -> String {
-        let words = Set(question.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).filter { $0.count > 3 }.map(String.init))
-        var sentences: [Substring] = []
-        var current = text.startIndex
-        for index in text.indices where ".!?".contains(text[index]) {
-            let next = text.index(after: index)
-            if next == text.endIndex || text[next].isWhitespace {
-                sentences.append(text[current..<next])
-                current = next
-            }
-        }
-        if current < text.endIndex { sentences.append(text[current...]) }
-        let scored = sentences.enumerated().map { (offset, sentence) -> (Int, Int) in
-            let tokens = Set(sentence.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init))
-            return (offset, words.intersection(tokens).count)
-        }
-        let chosen = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(wanted).map(\.0).sorted()
-        let joined = chosen.map { sentences[$0].split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-        return joined.count > maxLength ? String(joined.prefix(maxLength - 1)) + "…" : joined
-    }
+    /// What retrieval searched (the question, or context turns and the question).
+    var retrievalQuery: String
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Retrieval
 
 /// Retrieval-augmented answering: retrieve, score confidence, and either say the material does
 /// not cover the question, generate through Ollama (streaming), or — when Ollama is unreachable,
@@ -18,10 +19,13 @@ struct AnswerService: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let creatorSettings = settings.settings(for: creator)
-        let retrieval = try await retriever.retrieve(question, creator: creator, k: creatorSettings.k, ef: creatorSettings.efSearch, minimumScore: -1)
+        // Follow-ups are retrieved with the conversation's earlier turns (deterministic, no LLM).
+        let context = history.compactMap { turn in Turn.Role(rawValue: turn.role).map { Turn(role: $0, content: turn.content) } }
+        let retrieval = try await retriever.retrieve(ConversationQuery(question: question, context: context), creator: creator,
+                                                     k: creatorSettings.k, ef: creatorSettings.efSearch, settings: creatorSettings.search)
         let retrievalMilliseconds = (clock.now - started).milliseconds
         let passages = retrieval.passages
-        let confidence = Confidence.of(scores: passages.map(\.score))
+        let confidence = retrieval.confidence
         func timings(generation: Double) -> Timings {
             Timings(retrieval_ms: retrievalMilliseconds, embed_ms: retrieval.embedMilliseconds, search_ms: retrieval.searchMilliseconds,
                     generation_ms: generation, total_ms: (clock.now - started).milliseconds)
@@ -32,7 +36,7 @@ struct AnswerService: Sendable {
             let content = "The knowledge base does not cover this question, so I will not guess an answer. Try asking about a topic the coaching material covers."
             return Answer(content: content, citations: [], confidence: confidence, mode: .extractive,
                           notice: String(format: "not covered: confidence %.2f is below %.2f", confidence, creatorSettings.minimumConfidence),
-                          usage: nil, timings: timings(generation: 0), complete: true)
+                          usage: nil, timings: timings(generation: 0), complete: true, retrievalQuery: retrieval.query)
         }
 
         let prompt = prompts.build(persona: creatorSettings.persona, passages: passages, history: history, question: question,
@@ -56,29 +60,29 @@ struct AnswerService: Sendable {
             // Quote only the passages that score close to the best one.
             let best = passages.map(\.score).max() ?? 0
             let quoted = passages.filter { $0.score >= best * 0.6 }
-            return Answer(content: interrupted + extractive(quoted, question: question), citations: citations(quoted, question: question),
+            return Answer(content: interrupted + extractive(quoted), citations: citations(quoted),
                           confidence: confidence, mode: .extractive, notice: "generation unavailable: \(error); the answer quotes the material instead",
-                          usage: nil, timings: timings(generation: (clock.now - generationStart).milliseconds), complete: true)
+                          usage: nil, timings: timings(generation: (clock.now - generationStart).milliseconds), complete: true, retrievalQuery: retrieval.query)
         }
         let generation = clock.now - generationStart
         metrics.generation.observe(generation.seconds)
         metrics.generatedAnswers.increment()
         let cited = Self.citedNumbers(in: generated).filter { $0 >= 1 && $0 <= passages.count }
         let used = cited.isEmpty ? Array(passages.indices) : cited.map { $0 - 1 }
-        return Answer(content: generated, citations: used.map { Citation(n: $0 + 1, passage: passages[$0], question: question) },
+        return Answer(content: generated, citations: used.map { Citation(n: $0 + 1, passage: passages[$0]) },
                       confidence: confidence, mode: .generated, notice: nil, usage: usage,
-                      timings: timings(generation: generation.milliseconds), complete: true)
+                      timings: timings(generation: generation.milliseconds), complete: true, retrievalQuery: retrieval.query)
     }
 
-    private func citations(_ passages: [Passage], question: String) -> [Citation] {
-        passages.enumerated().map { Citation(n: $0.offset + 1, passage: $0.element, question: question) }
+    private func citations(_ passages: [Passage]) -> [Citation] {
+        passages.enumerated().map { Citation(n: $0.offset + 1, passage: $0.element) }
     }
 
-    /// The extractive answer: the best sentences of each passage, numbered like the citations.
-    private func extractive(_ passages: [Passage], question: String) -> String {
+    /// The extractive answer: each passage's excerpt, numbered like the citations.
+    private func extractive(_ passages: [Passage]) -> String {
         var text = "From the coaching material:"
         for (offset, passage) in passages.enumerated() {
-            text += "\n\n[\(offset + 1)] \(PromptBuilder.label(passage)): \"\(Excerpt.best(in: passage.text, for: question))\""
+            text += "\n\n[\(offset + 1)] \(PromptBuilder.label(passage)): \"\(passage.excerpt.text)\""
         }
         return text
     }

@@ -111,6 +111,7 @@ extension Services {
             assistant.notice = answer.notice
             assistant.usageJSON = answer.usage.flatMap(encodedJSON)
             assistant.timingsJSON = encodedJSON(answer.timings)
+            assistant.retrievalQuery = answer.retrievalQuery
             assistant.complete = answer.complete
             try state.save(assistant)
             return MessageJSON(assistant, answer: answer)

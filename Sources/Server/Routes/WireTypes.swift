@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Retrieval
 import State
 
 // Request bodies: every field checked, unknown fields refused (see `StrictJSON`).
@@ -36,8 +37,11 @@ struct APIKeyBody: JSONRequestBody {
 }
 
 struct SearchBody: JSONRequestBody {
-    static let fields: Set<String> = ["query", "k", "min_score"]
+    static let fields: Set<String> = ["query", "k", "min_score", "context", "method"]
     var query: String, k: Int, min_score: Float
+    /// Earlier turns, oldest first (at most `ConversationQuery.maxTurns`).
+    var context: [Turn]
+    var method: RetrievalSettings.Method?
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -46,8 +50,30 @@ struct SearchBody: JSONRequestBody {
         if !(1...50).contains(k) { throw APIError.invalid("k", "must be between 1 and 50") }
         min_score = try container.decodeIfPresent(Float.self, forKey: .min_score) ?? -1
         if !(-1...1).contains(min_score) { throw APIError.invalid("min_score", "must be between -1 and 1") }
+        context = try Self.turns(container, .context)
+        if let name = try container.decodeIfPresent(String.self, forKey: .method) {
+            guard let method = RetrievalSettings.Method(rawValue: name) else { throw APIError.invalid("method", "must be hybrid, dense or lexical") }
+            self.method = method
+        }
     }
-    enum CodingKeys: String, CodingKey { case query, k, min_score }
+    enum CodingKeys: String, CodingKey { case query, k, min_score, context, method }
+
+    /// `context`: a list of `{role: "user"|"assistant", content}`, each content 1–4,000 characters.
+    static func turns<Key: CodingKey>(_ container: KeyedDecodingContainer<Key>, _ key: Key) throws -> [Turn] {
+        let name = key.stringValue
+        let bodies: [TurnBody]
+        do {
+            bodies = try container.decodeIfPresent([TurnBody].self, forKey: key) ?? []
+        } catch {
+            throw APIError.invalid(name, "must be a list of {\"role\": \"user\" or \"assistant\", \"content\": string}")
+        }
+        if bodies.count > ConversationQuery.maxTurns { throw APIError.invalid(name, "must have at most \(ConversationQuery.maxTurns) turns") }
+        return try bodies.enumerated().map { index, body in
+            guard let role = Turn.Role(rawValue: body.role) else { throw APIError.invalid("\(name)[\(index)].role", "must be \"user\" or \"assistant\"") }
+            if let problem = questionProblem(body.content) { throw APIError.invalid("\(name)[\(index)].content", problem) }
+            return Turn(role: role, content: body.content)
+        }
+    }
 
     static func questionProblem(_ text: String) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -56,6 +82,9 @@ struct SearchBody: JSONRequestBody {
         return nil
     }
 }
+
+/// One `context` turn as sent, before its role and content are checked.
+private struct TurnBody: Decodable { var role: String; var content: String }
 
 struct NewConversationBody: JSONRequestBody {
     static let fields: Set<String> = ["title"]
@@ -113,13 +142,14 @@ struct ConversationJSON: Encodable {
 struct MessageJSON: Encodable {
     var id: String, conversation_id: String, role: String, content: String
     var citations: [Citation], confidence: Double?, mode: String?, notice: String?, complete: Bool
-    var usage: Usage?, timings: Timings?, created_at: String
+    var usage: Usage?, timings: Timings?, retrieval_query: String?, created_at: String
 
     /// A stored message; `answer`, when the caller has it at hand, saves decoding the JSON
     /// columns that were just written from it.
     init(_ message: StoredMessage, answer: Answer? = nil) {
         id = message.id; conversation_id = message.conversationID; role = message.role; content = message.content
         confidence = message.confidence; mode = message.mode; notice = message.notice; complete = message.complete
+        retrieval_query = message.retrievalQuery
         created_at = iso8601(message.createdAt)
         if let answer {
             citations = answer.citations; usage = answer.usage; timings = answer.timings
@@ -130,7 +160,7 @@ struct MessageJSON: Encodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case id, conversation_id, role, content, citations, confidence, mode, notice, complete, usage, timings, created_at }
+    enum CodingKeys: String, CodingKey { case id, conversation_id, role, content, citations, confidence, mode, notice, complete, usage, timings, retrieval_query, created_at }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -140,6 +170,7 @@ struct MessageJSON: Encodable {
         try container.encode(mode, forKey: .mode); try container.encode(notice, forKey: .notice)
         try container.encode(complete, forKey: .complete); try container.encode(usage, forKey: .usage)
         try container.encode(timings, forKey: .timings); try container.encode(created_at, forKey: .created_at)
+        if role == "assistant" { try container.encode(retrieval_query, forKey: .retrieval_query) }
     }
 }
 

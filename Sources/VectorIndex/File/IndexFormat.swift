@@ -1,4 +1,5 @@
-/// Index file format, version 1.0. Little-endian throughout.
+/// Index file format, version 1.1 (1.0 files, without the lexical and page-map sections, are
+/// still read). Little-endian throughout.
 ///
 /// ```
 /// 0    magic "CRAGHNSW"          8   major u16, minor u16     12  header length u32
@@ -8,15 +9,29 @@
 /// 44   entry point u32           48  max level i32            52  section count u32
 /// 56   seed u64                  64  created at i64           72  source digest [32]
 /// 104  descriptor length u32     108 document count u32       112 header checksum u64
+/// 120  BM25 k1 f32 (1.1)         124 BM25 b f32 (1.1)
 /// 128  section table: count × {kind u32, 0 u32, offset u64, length u64, checksum u64}
 /// ...  embedder descriptor (UTF-8 JSON), padded to 64
 /// then the sections, each 64-byte aligned, in the order of `SectionKind`.
 /// ```
+/// Format 1.1 adds five sections (a 1.0 file has the first seven):
+/// - term dictionary: one 16-byte entry per term, sorted by the term's UTF-8 bytes:
+///   {term text offset u32, term length u32, first posting u32, document frequency u32};
+/// - term text: the terms' UTF-8 bytes;
+/// - postings: u32 each, `chunk << 8 | min(tf, 255)`, grouped by term, ascending chunk;
+/// - chunk lengths: u32 per chunk, its number of terms (BM25's document length);
+/// - page map: 8 bytes per page, {start offset u32 (Unicode scalars in the document's text),
+///   page number u32 (0: none)}; a document record's last field (0 in 1.0 files) holds its
+///   page rows: the first row in the low 32 bits, the number of rows in the high 32.
 /// The header checksum covers the header bytes with that field zeroed; every section has its own.
 enum IndexFormat {
     static let magic: [UInt8] = Array("CRAGHNSW".utf8)
     static let major: UInt16 = 1
-    static let minor: UInt16 = 0
+    static let minor: UInt16 = 1
+    static let termEntrySize = 16
+    static let pageEntrySize = 8
+    /// Postings pack the chunk into the upper 24 bits.
+    static let maxLexicalChunks = 1 << 24
     static let fixedHeaderSize = 128
     static let sectionEntrySize = 32
     static let alignment = 64
@@ -36,6 +51,16 @@ public enum SectionKind: UInt32, Sendable, CaseIterable, CustomStringConvertible
     case chunks = 5
     case documents = 6
     case text = 7
+    case terms = 8
+    case termText = 9
+    case postings = 10
+    case chunkLengths = 11
+    case pageMap = 12
+
+    /// The sections a file of format `1.minor` has, in file order.
+    static func present(minor: UInt16) -> [SectionKind] {
+        minor >= 1 ? allCases : allCases.filter { $0.rawValue <= SectionKind.text.rawValue }
+    }
 
     public var description: String {
         switch self {
@@ -46,6 +71,11 @@ public enum SectionKind: UInt32, Sendable, CaseIterable, CustomStringConvertible
         case .chunks: "chunk records"
         case .documents: "document table"
         case .text: "text"
+        case .terms: "term dictionary"
+        case .termText: "term text"
+        case .postings: "postings"
+        case .chunkLengths: "chunk lengths"
+        case .pageMap: "page map"
         }
     }
 }

@@ -15,6 +15,9 @@ public struct IndexHeader: Sendable, Hashable {
     public var embedderDescriptor: [UInt8]
     public var headerLength: Int
     public var sections: [SectionInfo]
+    /// BM25 parameters of the lexical index (format 1.1; 0 in 1.0 files, which have none).
+    public var bm25K1: Float
+    public var bm25B: Float
 
     /// Reads and validates the header of `bytes` (the whole file), `path` naming it in errors.
     static func read(_ bytes: UnsafeRawBufferPointer, path: String) throws(IndexFileError) -> IndexHeader {
@@ -33,7 +36,8 @@ public struct IndexHeader: Sendable, Hashable {
         }
         let headerLength = Int(u32(12)), sectionCount = Int(u32(52)), descriptorLength = Int(u32(104))
         let tableEnd = IndexFormat.fixedHeaderSize + sectionCount * IndexFormat.sectionEntrySize
-        guard sectionCount == SectionKind.allCases.count, headerLength >= tableEnd + descriptorLength, headerLength <= bytes.count else {
+        let kinds = SectionKind.present(minor: minor)
+        guard sectionCount == kinds.count, headerLength >= tableEnd + descriptorLength, headerLength <= bytes.count else {
             throw IndexFileError(headerLength > bytes.count ? .truncated : .corrupt, "\(path) has an inconsistent header (length \(headerLength), \(sectionCount) sections)")
         }
         var headerCopy = Array(bytes[0..<headerLength])
@@ -55,7 +59,7 @@ public struct IndexHeader: Sendable, Hashable {
         }
 
         var sections: [SectionInfo] = []
-        for (index, kind) in SectionKind.allCases.enumerated() {
+        for (index, kind) in kinds.enumerated() {
             let entry = IndexFormat.fixedHeaderSize + index * IndexFormat.sectionEntrySize
             guard u32(entry) == kind.rawValue else {
                 throw IndexFileError(.corrupt, "\(path): section \(index) should be \(kind)")
@@ -80,6 +84,18 @@ public struct IndexHeader: Sendable, Hashable {
         try expect(.nodes, count * 8)
         try expect(.chunks, count * IndexFormat.chunkRecordSize)
         try expect(.documents, documentCount * IndexFormat.documentRecordSize)
+        var k1: Float = 0, b: Float = 0
+        if minor >= 1 {
+            try expect(.chunkLengths, count * 4)
+            k1 = Float(bitPattern: u32(120))
+            b = Float(bitPattern: u32(124))
+            guard k1.isFinite, k1 >= 0, b.isFinite, b >= 0, b <= 1,
+                  sections[Int(SectionKind.terms.rawValue) - 1].length % IndexFormat.termEntrySize == 0,
+                  sections[Int(SectionKind.postings.rawValue) - 1].length % 4 == 0,
+                  sections[Int(SectionKind.pageMap.rawValue) - 1].length % IndexFormat.pageEntrySize == 0 else {
+                throw IndexFileError(.corrupt, "\(path) has an inconsistent lexical index (BM25 k1 \(k1), b \(b), or a section of impossible size)")
+            }
+        }
         let entryPoint = u32(44), maxLevel = Int(Int32(bitPattern: u32(48)))
         guard count == 0 || (Int(entryPoint) < count && maxLevel >= 0 && maxLevel < 64) else {
             throw IndexFileError(.corrupt, "\(path): entry point \(entryPoint) / max level \(maxLevel) are impossible for \(count) vectors")
@@ -90,9 +106,16 @@ public struct IndexHeader: Sendable, Hashable {
             entryPoint: entryPoint, maxLevel: maxLevel, createdAt: Int64(bitPattern: u64(64)),
             sourceDigest: Array(bytes[72..<104]), documentCount: documentCount,
             embedderDescriptor: Array(bytes[tableEnd..<(tableEnd + descriptorLength)]),
-            headerLength: headerLength, sections: sections
+            headerLength: headerLength, sections: sections, bm25K1: k1, bm25B: b
         )
     }
 
-    public func section(_ kind: SectionKind) -> SectionInfo { sections[Int(kind.rawValue) - 1] }
+    /// Where `kind` lies; a section the file's format does not have is empty.
+    public func section(_ kind: SectionKind) -> SectionInfo {
+        let index = Int(kind.rawValue) - 1
+        return index < sections.count ? sections[index] : SectionInfo(kind: kind, offset: 0, length: 0, checksum: 0)
+    }
+
+    /// Whether the file carries a lexical index (format 1.1 and later); 1.0 files search dense-only.
+    public var hasLexicalIndex: Bool { formatMinor >= 1 }
 }

@@ -27,7 +27,13 @@ public enum IndexWriter {
             chunkTable.append(UInt64(text.bytes.count) - offset)
         }
         var documentTable = ByteWriter()
+        var pageMap = ByteWriter()
         for document in contents.documents {
+            let firstPage = UInt64(pageMap.bytes.count / IndexFormat.pageEntrySize)
+            for page in document.pages {
+                pageMap.append(page.start)
+                pageMap.append(page.number)
+            }
             let offset = UInt64(text.bytes.count)
             text.append(Array(document.path.utf8))
             documentTable.append(offset)
@@ -35,28 +41,35 @@ public enum IndexWriter {
             documentTable.append(document.pageCount)
             documentTable.append(document.size)
             documentTable.append(document.contentHash.count == 32 ? document.contentHash : [UInt8](repeating: 0, count: 32))
-            documentTable.append(UInt64(0))
+            documentTable.append(UInt64(document.pages.count) << 32 | firstPage)
         }
+        let lexical = try LexicalSections(contents.lexical, chunkCount: contents.chunks.count)
 
-        let chunkBytes = chunkTable.bytes, documentBytes = documentTable.bytes, textBytes = text.bytes
+        let owned: [(SectionKind, [UInt8])] = [
+            (.chunks, chunkTable.bytes), (.documents, documentTable.bytes), (.text, text.bytes),
+            (.terms, lexical.terms.bytes), (.termText, lexical.termText.bytes), (.postings, lexical.postings.bytes),
+            (.chunkLengths, lexical.chunkLengths.bytes), (.pageMap, pageMap.bytes),
+        ]
         try IndexFileError.rethrowing {
-          try chunkBytes.withUnsafeBytes { chunkRaw in
-            try documentBytes.withUnsafeBytes { documentRaw in
-                try textBytes.withUnsafeBytes { textRaw in
-                    let sections: [(SectionKind, UnsafeRawBufferPointer)] = [
-                        (.vectors, UnsafeRawBufferPointer(layout.vectors)),
-                        (.baseLinks, UnsafeRawBufferPointer(layout.level0)),
-                        (.nodes, UnsafeRawBufferPointer(layout.nodes)),
-                        (.upperLinks, UnsafeRawBufferPointer(layout.upper)),
-                        (.chunks, chunkRaw),
-                        (.documents, documentRaw),
-                        (.text, textRaw),
-                    ]
-                    try writeFile(builder: builder, contents: contents, sections: sections, to: url)
-                }
+            try withRawBuffers(owned.map(\.1)) { raws in
+                let sections: [(SectionKind, UnsafeRawBufferPointer)] = [
+                    (.vectors, UnsafeRawBufferPointer(layout.vectors)),
+                    (.baseLinks, UnsafeRawBufferPointer(layout.level0)),
+                    (.nodes, UnsafeRawBufferPointer(layout.nodes)),
+                    (.upperLinks, UnsafeRawBufferPointer(layout.upper)),
+                ] + zip(owned.map(\.0), raws).map { ($0, $1) }
+                try writeFile(builder: builder, contents: contents, sections: sections, to: url)
             }
-          }
         }
+    }
+
+    /// Calls `body` with raw views of every array, all alive for the whole call.
+    private static func withRawBuffers<R>(_ arrays: [[UInt8]], _ body: ([UnsafeRawBufferPointer]) throws -> R) rethrows -> R {
+        func nest(_ index: Int, _ collected: [UnsafeRawBufferPointer]) throws -> R {
+            guard index < arrays.count else { return try body(collected) }
+            return try arrays[index].withUnsafeBytes { try nest(index + 1, collected + [$0]) }
+        }
+        return try nest(0, [])
     }
 
     private static func writeFile(builder: HNSWBuilder, contents: IndexContents, sections: [(SectionKind, UnsafeRawBufferPointer)], to url: URL) throws(IndexFileError) {
@@ -84,6 +97,8 @@ public enum IndexWriter {
         header.append(UInt32(contents.embedderDescriptor.count))
         header.append(UInt32(contents.documents.count))
         header.append(UInt64(0))  // header checksum, set below
+        header.append((contents.lexical?.k1 ?? LexicalSections.defaultK1).bitPattern)
+        header.append((contents.lexical?.b ?? LexicalSections.defaultB).bitPattern)
         header.pad(to: 128)
         let tableStart = header.bytes.count
         header.append([UInt8](repeating: 0, count: sections.count * IndexFormat.sectionEntrySize))
@@ -151,6 +166,54 @@ public enum IndexWriter {
             written += n
         }
         withExtendedLifetime(keepAlive) {}
+    }
+}
+
+/// The lexical sections' bytes: the term dictionary sorted by UTF-8 bytes, postings grouped by
+/// term in chunk order, and each chunk's length in terms. Deterministic for the same contents.
+struct LexicalSections {
+    static let defaultK1: Float = 1.2
+    static let defaultB: Float = 0.75
+    var terms = ByteWriter()
+    var termText = ByteWriter()
+    var postings = ByteWriter()
+    var chunkLengths = ByteWriter()
+
+    init(_ contents: LexicalContents?, chunkCount: Int) throws(IndexFileError) {
+        guard let contents else {
+            for _ in 0..<chunkCount { chunkLengths.append(UInt32(0)) }
+            return
+        }
+        guard contents.chunkTerms.count == chunkCount else {
+            throw IndexFileError(.invalidConfiguration, "lexical terms for \(contents.chunkTerms.count) chunks, expected \(chunkCount)")
+        }
+        guard chunkCount < IndexFormat.maxLexicalChunks else {
+            throw IndexFileError(.invalidConfiguration, "a lexical index holds at most \(IndexFormat.maxLexicalChunks - 1) chunks, got \(chunkCount)")
+        }
+        guard contents.k1.isFinite, contents.k1 >= 0, contents.b.isFinite, (0...1).contains(contents.b) else {
+            throw IndexFileError(.invalidConfiguration, "BM25 needs k1 ≥ 0 and 0 ≤ b ≤ 1 (got k1 \(contents.k1), b \(contents.b))")
+        }
+        var byTerm: [String: [UInt32]] = [:]
+        for (chunk, termFrequencies) in contents.chunkTerms.enumerated() {
+            var length = 0
+            for (term, frequency) in termFrequencies where frequency > 0 && !term.isEmpty {
+                length += frequency
+                byTerm[term, default: []].append(UInt32(chunk) << 8 | UInt32(min(frequency, 255)))
+            }
+            chunkLengths.append(UInt32(min(length, Int(UInt32.max))))
+        }
+        let sorted = byTerm.keys.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+        var first: UInt32 = 0
+        for bytes in sorted {
+            let list = byTerm[String(decoding: bytes, as: UTF8.self)] ?? []  // chunk order: appended in slot order
+            terms.append(UInt32(termText.bytes.count))
+            terms.append(UInt32(bytes.count))
+            terms.append(first)
+            terms.append(UInt32(list.count))
+            termText.append(bytes)
+            for posting in list { postings.append(posting) }
+            first += UInt32(list.count)
+        }
     }
 }
 

@@ -10,9 +10,10 @@ import Synchronization
 public final class MappedIndex: @unchecked Sendable {
     public let url: URL
     public let header: IndexHeader
-    private let base: UnsafeRawPointer
+    let base: UnsafeRawPointer
     private let length: Int
     private let graph: GraphView
+    let averageChunkLength: Float
     private let scratchPool = Mutex<[SearchScratch]>([])
 
     /// Maps `url` and checks its header (magic, major version, section bounds and sizes).
@@ -45,6 +46,7 @@ public final class MappedIndex: @unchecked Sendable {
         func pointer<T>(_ kind: SectionKind, _ type: T.Type) -> UnsafePointer<T> {
             (base + header.section(kind).offset).assumingMemoryBound(to: T.self)
         }
+        averageChunkLength = Self.averageChunkLength(base: base, header: header)
         graph = GraphView(
             vectors: pointer(.vectors, Float.self), level0: pointer(.baseLinks, UInt32.self),
             nodes: pointer(.nodes, UInt32.self), upper: pointer(.upperLinks, UInt32.self),
@@ -108,6 +110,16 @@ public final class MappedIndex: @unchecked Sendable {
         scratchPool.withLock { if $0.count < 8 { $0.append(scratch) } }
     }
 
+    /// The inner product of `query` with the stored vector of each slot (0 for an out-of-range
+    /// slot): the dense score of chunks found by another retriever.
+    public func scores(_ query: [Float], slots: [UInt32]) throws(IndexFileError) -> [Float] {
+        try checkQuery(query)
+        return query.withUnsafeBufferPointer { query in
+            guard let base = query.baseAddress else { return slots.map { _ in 0 } }
+            return slots.map { Int($0) < count ? innerProduct(base, graph.vector($0), dimension) : 0 }
+        }
+    }
+
     /// The stored vector of `slot` (a copy).
     public func vector(at slot: UInt32) -> [Float] {
         guard Int(slot) < count else { return [] }
@@ -137,7 +149,22 @@ public final class MappedIndex: @unchecked Sendable {
         let pageCount = UInt32(littleEndian: record.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
         let size = UInt64(littleEndian: record.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
         let hash = Array(UnsafeRawBufferPointer(start: record + 24, count: 32))
-        return DocumentRecord(path: try text(offset: pathOffset, length: UInt64(pathLength)), size: size, contentHash: hash, pageCount: pageCount)
+        let pageRows = UInt64(littleEndian: record.loadUnaligned(fromByteOffset: 56, as: UInt64.self))
+        return DocumentRecord(path: try text(offset: pathOffset, length: UInt64(pathLength)), size: size, contentHash: hash, pageCount: pageCount,
+                              pages: try pages(first: Int(pageRows & 0xFFFF_FFFF), count: Int(pageRows >> 32)))
+    }
+
+    private func pages(first: Int, count: Int) throws(IndexFileError) -> [PageStart] {
+        guard header.hasLexicalIndex, count > 0 else { return [] }
+        let section = header.section(.pageMap)
+        guard first <= section.length / IndexFormat.pageEntrySize, count <= section.length / IndexFormat.pageEntrySize - first else {
+            throw IndexFileError(.corrupt, "\(url.path): a document's pages point outside the page map")
+        }
+        let rows = base + section.offset + first * IndexFormat.pageEntrySize
+        return (0..<count).map { row in
+            PageStart(start: UInt32(littleEndian: rows.loadUnaligned(fromByteOffset: row * 8, as: UInt32.self)),
+                      number: UInt32(littleEndian: rows.loadUnaligned(fromByteOffset: row * 8 + 4, as: UInt32.self)))
+        }
     }
 
     public var documents: [DocumentRecord] {
@@ -174,5 +201,7 @@ public final class MappedIndex: @unchecked Sendable {
                 }
             }
         }
+        try verifyLexicalIndex()
+        for index in 0..<header.documentCount { _ = try document(at: index) }
     }
 }

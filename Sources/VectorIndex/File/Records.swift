@@ -30,12 +30,54 @@ public struct DocumentRecord: Sendable, Hashable, Codable {
     /// SHA-256 (or any 32-byte digest) of the file's bytes.
     public var contentHash: [UInt8]
     public var pageCount: UInt32
+    /// Where each page begins in the document's text (format 1.1; empty when read from a 1.0
+    /// file or for documents without pages).
+    public var pages: [PageStart]
 
-    public init(path: String, size: UInt64, contentHash: [UInt8], pageCount: UInt32) {
+    public init(path: String, size: UInt64, contentHash: [UInt8], pageCount: UInt32, pages: [PageStart] = []) {
         self.path = path
         self.size = size
         self.contentHash = contentHash
         self.pageCount = pageCount
+        self.pages = pages
+    }
+
+    /// The number of the page holding Unicode-scalar `offset` of the document's text, if known.
+    public func page(at offset: Int) -> Int? {
+        var low = 0, high = pages.count - 1, found: Int?
+        while low <= high {
+            let mid = (low + high) / 2
+            if Int(pages[mid].start) <= offset { found = mid; low = mid + 1 } else { high = mid - 1 }
+        }
+        guard let found, pages[found].number > 0 else { return nil }
+        return Int(pages[found].number)
+    }
+}
+
+/// Where one page of a document begins: a Unicode-scalar offset in the document's text and the
+/// page's number (0 when the format has no page numbers).
+public struct PageStart: Sendable, Hashable, Codable {
+    public var start: UInt32
+    public var number: UInt32
+    public init(start: UInt32, number: UInt32) {
+        self.start = start
+        self.number = number
+    }
+}
+
+/// The lexical (BM25) index an index file carries, as the writer receives it: each chunk's
+/// terms with their frequencies. The terms are opaque here (the Retrieval layer's analyser makes
+/// them); the writer sorts them into a dictionary with postings.
+public struct LexicalContents: Sendable {
+    public var k1: Float
+    public var b: Float
+    /// One per chunk, in slot order: term → frequency in the chunk.
+    public var chunkTerms: [[String: Int]]
+
+    public init(k1: Float = 1.2, b: Float = 0.75, chunkTerms: [[String: Int]]) {
+        self.k1 = k1
+        self.b = b
+        self.chunkTerms = chunkTerms
     }
 }
 
@@ -50,13 +92,16 @@ public struct IndexContents: Sendable {
     /// One per vector, in slot order.
     public var chunks: [ChunkRecord]
     public var documents: [DocumentRecord]
+    /// nil: the file gets an empty lexical index (every lexical search finds nothing).
+    public var lexical: LexicalContents?
 
-    public init(embedderDescriptor: [UInt8], sourceDigest: [UInt8], createdAt: Int64, chunks: [ChunkRecord], documents: [DocumentRecord]) {
+    public init(embedderDescriptor: [UInt8], sourceDigest: [UInt8], createdAt: Int64, chunks: [ChunkRecord], documents: [DocumentRecord], lexical: LexicalContents? = nil) {
         self.embedderDescriptor = embedderDescriptor
         self.sourceDigest = sourceDigest
         self.createdAt = createdAt
         self.chunks = chunks
         self.documents = documents
+        self.lexical = lexical
     }
 
     /// `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.

@@ -102,6 +102,15 @@ public struct IndexStore: Sendable {
     /// atomically), points `CURRENT` at it, and removes versions beyond `retention`.
     @discardableResult
     public func publish(creator: String, retention: Int = defaultRetention, write: (URL) throws(IndexFileError) -> Void) throws(IndexFileError) -> IndexVersion {
+        var version = try stage(creator: creator, write: write)
+        try promote(version, creator: creator, retention: retention)
+        version.isCurrent = true
+        return version
+    }
+
+    /// The first half of `publish`: writes and verifies the next version without making it
+    /// live, so it can be evaluated first. Follow with `promote` or `discard`.
+    public func stage(creator: String, write: (URL) throws(IndexFileError) -> Void) throws(IndexFileError) -> IndexVersion {
         let directory = try directory(for: creator)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -113,10 +122,24 @@ public struct IndexStore: Sendable {
         let url = directory.appendingPathComponent(name)
         try write(url)
         // Check what was written before anyone can be pointed at it.
-        try MappedIndex(url: url).verify()
-        try setCurrent(creator: creator, name: name)
+        do {
+            try MappedIndex(url: url).verify()
+        } catch {
+            unlink(url.path)
+            throw error
+        }
+        return IndexVersion(name: name, generation: next, url: url, bytes: (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0, isCurrent: false)
+    }
+
+    /// Makes a staged version live and removes versions beyond `retention`.
+    public func promote(_ version: IndexVersion, creator: String, retention: Int = defaultRetention) throws(IndexFileError) {
+        try setCurrent(creator: creator, name: version.name)
         _ = try gc(creator: creator, retention: retention)
-        return IndexVersion(name: name, generation: next, url: url, bytes: (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0, isCurrent: true)
+    }
+
+    /// Removes a staged version that must not go live.
+    public func discard(_ version: IndexVersion) {
+        unlink(version.url.path)
     }
 
     /// Points `CURRENT` at an existing, valid version.

@@ -132,7 +132,11 @@ struct IndexInfo: Encodable {
     var source_digest: String
     var documents: Int
     var embedder: String
+    /// nil for a format 1.0 file (searched dense-only).
+    var lexical: Lexical?
     var sections: [Section]
+
+    struct Lexical: Encodable { var terms: Int; var postings: Int; var bytes: Int; var k1: Float; var b: Float }
 
     init(_ index: MappedIndex) {
         let header = index.header
@@ -153,6 +157,10 @@ struct IndexInfo: Encodable {
         source_digest = header.sourceDigest.map { String(format: "%02x", $0) }.joined()
         documents = header.documentCount
         embedder = String(decoding: header.embedderDescriptor, as: UTF8.self)
+        if header.hasLexicalIndex {
+            let statistics = index.lexicalStatistics
+            lexical = Lexical(terms: statistics.terms, postings: statistics.postings, bytes: statistics.bytes, k1: header.bm25K1, b: header.bm25B)
+        }
         sections = header.sections.map { Section(name: $0.kind.description, offset: $0.offset, bytes: $0.length, checksum: String(format: "%016llx", $0.checksum)) }
     }
 
@@ -165,6 +173,10 @@ struct IndexInfo: Encodable {
             "created       \(Date(timeIntervalSince1970: TimeInterval(created_at)).ISO8601Format()) (\(created_at))",
             "sources       \(source_digest)",
             "embedder      \(embedder)",
+            lexical.map { l in
+                String(format: "lexical       %d terms, %d postings, %d bytes (%.1f%% of the file), BM25 k1=%.2f b=%.2f",
+                       l.terms, l.postings, l.bytes, 100 * Double(l.bytes) / Double(max(file_bytes, 1)), l.k1, l.b)
+            } ?? "lexical       none (format 1.0: searched dense-only; re-ingest to add it)",
             "sections",
         ]
         for section in sections {

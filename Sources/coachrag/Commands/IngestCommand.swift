@@ -174,6 +174,7 @@ struct IngestCommand: AsyncParsableCommand {
         } else {
             Output.standardOutput(Self.summary(report))
         }
+        if report.evaluation?.passed == false { return ExitStatus.evaluationGate }
         if !report.files.failed.isEmpty { return ExitStatus.someInputFailed }
         return ExitStatus.success
     }
@@ -189,6 +190,14 @@ struct IngestCommand: AsyncParsableCommand {
         lines.append("  \(report.pages) pages, \(report.chunks) chunks, \(report.tokens) tokens; embeddings: \(report.embeddings.computed) computed, \(report.embeddings.reused) reused")
         let order = ["discover", "parse", "embed", "build", "publish"]
         lines.append("  time: " + order.compactMap { stage in report.seconds[stage].map { "\(stage) \(String(format: "%.2f", $0)) s" } }.joined(separator: ", "))
+        if let gate = report.evaluation {
+            let live = gate.liveRecallAt5.map { String(format: " (live version %.3f)", $0) } ?? ""
+            lines.append(String(format: "  evaluation: recall@5 %.3f%@, MRR@10 %.3f, page accuracy %@: %@", gate.recallAt5, live, gate.report.overall.mrrAt10,
+                                gate.report.overall.pageAccuracy.map { String(format: "%.3f", $0) } ?? "n/a", gate.passed ? "passed" : "REFUSED: " + (gate.reason ?? "")))
+            for miss in gate.report.misses.prefix(20) {
+                lines.append("    miss  \(miss.id): \(miss.question) — expected \(miss.expected), rank \(miss.rank.map(String.init) ?? ">10"), top \(miss.top ?? "none")")
+            }
+        }
         lines.append("  published: \(report.published ?? "nothing")")
         return lines.joined(separator: "\n")
     }

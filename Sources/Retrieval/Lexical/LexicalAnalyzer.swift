@@ -1,0 +1,93 @@
+public import Tokenization
+
+/// Turns text into the terms of the lexical index, the same way at ingest and at query time.
+///
+/// Words are the embedder's own pre-tokenisation (BERT's normaliser: lower-cased, accents
+/// stripped, punctuation split off, CJK ideographs one word each), read back from the WordPiece
+/// tokens so there is one normaliser. Then: symbols at a word's edges are trimmed and words
+/// without a letter or digit are dropped (numbers are kept as terms: "€180" → "180"; "6:30" →
+/// "6", "30"), English stop words are dropped, and a light plural
+/// stemmer (S-stemmer: "teenagers" → "teenager", "berries" → "berry") folds inflections.
+public struct LexicalAnalyzer: Sendable {
+    /// One word of a text: its term (nil for a stop word or punctuation) and its span in Unicode
+    /// scalars of the text.
+    public struct Word: Sendable, Hashable {
+        public var term: String?
+        public var start: Int
+        public var end: Int
+    }
+
+    private let tokenizer: WordPieceTokenizer
+
+    public init(tokenizer: WordPieceTokenizer) {
+        self.tokenizer = tokenizer
+    }
+
+    /// Every word of `text` in order, with its term.
+    public func words(_ text: String) -> [Word] {
+        let tokens = tokenizer.tokenize(text)
+        var words: [Word] = []
+        words.reserveCapacity(tokens.count)
+        var scalars: [Unicode.Scalar]?
+        var current = ""
+        var start = 0, end = 0
+        func finish() {
+            guard !current.isEmpty else { return }
+            words.append(Word(term: Self.term(current), start: start, end: end))
+            current = ""
+        }
+        for token in tokens {
+            if !token.isContinuation {
+                finish()
+                start = token.start
+            }
+            end = token.end
+            if token.id == WordPieceTokenizer.unknownID {
+                // A word the vocabulary cannot spell: its own scalars, lower-cased.
+                if scalars == nil { scalars = Array(text.unicodeScalars) }
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars.map { $0[token.start..<token.end] } ?? [])
+                current += String(view).lowercased()
+            } else {
+                let piece = tokenizer.piece(for: token.id)
+                current += token.isContinuation && piece.hasPrefix("##") ? String(piece.dropFirst(2)) : piece
+            }
+        }
+        finish()
+        return words
+    }
+
+    /// The terms of `text`, in order, stop words and punctuation removed.
+    public func terms(_ text: String) -> [String] {
+        words(text).compactMap(\.term)
+    }
+
+    /// Term → frequency in `text`.
+    public func termFrequencies(_ text: String) -> [String: Int] {
+        var frequencies: [String: Int] = [:]
+        for term in terms(text) { frequencies[term, default: 0] += 1 }
+        return frequencies
+    }
+
+    /// The index term of one normalised word, or nil. Symbols at a word's edges go ("€180" →
+    /// "180": BERT splits punctuation but not currency signs).
+    static func term(_ word: String) -> String? {
+        func isAlphanumeric(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || s.properties.numericType != nil }
+        let scalars = word.unicodeScalars
+        guard let first = scalars.firstIndex(where: isAlphanumeric), let last = scalars.lastIndex(where: isAlphanumeric) else { return nil }
+        let word = first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) ? word : String(scalars[first...last])
+        guard !Stopwords.english.contains(word) else { return nil }
+        return stem(word)
+    }
+
+    /// Harman's S-stemmer, on ASCII words longer than three letters.
+    static func stem(_ word: String) -> String {
+        let bytes = Array(word.utf8)
+        guard bytes.count > 3, bytes.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return word }
+        func ends(_ suffix: String) -> Bool { word.hasSuffix(suffix) }
+        if ends("ies"), !ends("eies"), !ends("aies") { return String(word.dropLast(3)) + "y" }
+        if ends("es"), !ends("aes"), !ends("ees"), !ends("oes") { return String(word.dropLast(1)) }
+        if ends("s"), !ends("us"), !ends("ss") { return String(word.dropLast(1)) }
+        return word
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+public import VectorIndex
+
+/// One earlier turn of a conversation, oldest first.
+public struct Turn: Sendable, Hashable, Codable {
+    public enum Role: String, Sendable, Hashable, Codable { case user, assistant }
+    public var role: Role
+    public var content: String
+    public init(role: Role, content: String) {
+        self.role = role
+        self.content = content
+    }
+}
+
+/// What a retrieval searches with: the question and the earlier turns it may depend on, turned
+/// into a dense text and weighted lexical terms by a fixed, deterministic rule (no LLM).
+///
+/// Rule (chosen on `corpora/dev-conversations.jsonl`, see the README): the last
+/// `RetrievalSettings.contextTurns` user turns are the context. The dense query is the
+/// question's own vector plus `contextWeight` × the vector of "context + question", normalised;
+/// the lexical query is the question's terms at weight 1 plus each context turn's terms at
+/// `contextTermWeight` (halved for each older turn). A question that changes the subject keeps
+/// its own terms and vector dominant, so context costs it little; a follow-up ("and for
+/// teenagers?") borrows the topic it lacks.
+public struct ConversationQuery: Sendable, Hashable {
+    /// Questions and turns are cut to this many characters (a 4,000-character question is fine;
+    /// a pasted book is not a question).
+    public static let maxCharacters = 4_000
+    /// At most this many turns are accepted; only the last few user turns are used.
+    public static let maxTurns = 100
+
+    public var question: String
+    public var context: [Turn]
+
+    public init(question: String, context: [Turn] = []) {
+        self.question = Self.bounded(question.trimmingCharacters(in: .whitespacesAndNewlines))
+        self.context = context.suffix(Self.maxTurns).map { Turn(role: $0.role, content: Self.bounded($0.content)) }
+    }
+
+    static func bounded(_ text: String) -> String {
+        text.count <= maxCharacters ? text : String(text.prefix(maxCharacters))
+    }
+
+    /// The user turns used as context, most recent last.
+    public func contextTurns(_ settings: RetrievalSettings) -> [String] {
+        let users = context.filter { $0.role == .user }.map(\.content).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        return Array(users.suffix(settings.contextTurns))
+    }
+
+    /// The text embedded together with the question when there is context, and reported as the
+    /// retrieval query: the context turns then the question. Without context, the question.
+    public func contextualText(_ settings: RetrievalSettings) -> String {
+        (contextTurns(settings) + [question]).joined(separator: "\n")
+    }
+
+    /// The weighted lexical terms: the question's own at 1, context turns' at lower weights.
+    public func lexicalTerms(_ analyzer: LexicalAnalyzer, settings: RetrievalSettings) -> [WeightedTerm] {
+        var weights: [String: Float] = [:]
+        var order: [String] = []
+        func add(_ term: String, _ weight: Float) {
+            if weights[term] == nil { order.append(term) }
+            weights[term, default: 0] += weight
+        }
+        for term in analyzer.terms(question) { add(term, 1) }
+        let turns = contextTurns(settings)
+        for (age, turn) in turns.reversed().enumerated() {
+            let weight = settings.contextTermWeight / Float(1 << min(age, 20))
+            // A context term counts once per turn, and never more than a question term.
+            for term in Set(analyzer.terms(turn)).sorted() where (weights[term] ?? 0) < 1 { add(term, weight) }
+        }
+        return order.map { WeightedTerm($0, weight: weights[$0] ?? 0) }
+    }
+}
+

@@ -1,0 +1,119 @@
+import Foundation
+public import Tokenization
+public import VectorIndex
+
+/// Embeds a query text with the index's own embedder (the server passes its cached one).
+public typealias QueryEmbedding = @Sendable (String) async throws -> [Float]
+
+/// The one retrieval path of coachrag (CLI `search` and `eval`, ingest's evaluation gate, the
+/// server): builds the query from the question and its conversation, searches dense and lexical
+/// candidates, fuses them, and picks each hit's excerpt with its exact pages.
+///
+/// Fusion: each side's raw scores are divided by that side's best candidate, then
+/// `denseWeight × dense + (1 − denseWeight) × lexical` (a side that did not return a chunk
+/// contributes 0 for it). Every fused hit carries its inner product with the query vector, also
+/// when only BM25 found it, so confidence has one scale whatever the method.
+public struct HybridRetriever: Sendable {
+    public let analyzer: LexicalAnalyzer
+
+    public init(tokenizer: WordPieceTokenizer) {
+        analyzer = LexicalAnalyzer(tokenizer: tokenizer)
+    }
+
+    public func retrieve(_ query: ConversationQuery, in index: MappedIndex, k: Int, ef: Int? = nil,
+                         settings: RetrievalSettings, embed: QueryEmbedding) async throws -> RetrievalResult {
+        let clock = ContinuousClock()
+        let method: RetrievalSettings.Method = index.header.hasLexicalIndex ? settings.method : .dense
+        let contextTurns = query.contextTurns(settings)
+        let usedContext = !contextTurns.isEmpty
+        let queryText = query.contextualText(settings)
+        guard k > 0, !query.question.isEmpty || usedContext else {
+            return RetrievalResult(hits: [], method: method, query: queryText, usedContext: usedContext, confidence: 0, embedMilliseconds: 0, searchMilliseconds: 0)
+        }
+
+        // Dense query vector: the question's, plus the weighted vector of context + question.
+        let embedStart = clock.now
+        var vector: [Float]?
+        if method != .lexical {
+            var combined = try await embed(query.question.isEmpty ? queryText : query.question)
+            if usedContext && settings.contextWeight > 0 {
+                let contextual = try await embed(queryText)
+                for i in combined.indices where i < contextual.count { combined[i] += settings.contextWeight * contextual[i] }
+                let norm = combined.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+                if norm > 0 { combined = combined.map { $0 / norm } }
+            }
+            vector = combined
+        }
+        let embedMilliseconds = (clock.now - embedStart).milliseconds
+
+        let searchStart = clock.now
+        let terms = method == .dense ? [] : query.lexicalTerms(analyzer, settings: settings)
+        let wanted = method == .hybrid ? max(settings.candidates, k) : k
+        let denseHits = try vector.map { try index.nearest($0, k: wanted, ef: ef.map { max($0, wanted) }) } ?? []
+        let lexicalHits = terms.isEmpty ? [] : try index.lexicalSearch(terms, k: wanted)
+
+        var candidates: [UInt32: (dense: RetrievedHit.Component?, lexical: RetrievedHit.Component?)] = [:]
+        for (rank, hit) in denseHits.enumerated() { candidates[hit.slot, default: (nil, nil)].dense = .init(score: hit.score, rank: rank + 1) }
+        for (rank, hit) in lexicalHits.enumerated() { candidates[hit.slot, default: (nil, nil)].lexical = .init(score: hit.score, rank: rank + 1) }
+        // Dense scores of chunks only BM25 found.
+        if let vector {
+            let missing = candidates.filter { $0.value.dense == nil }.map(\.key).sorted()
+            for (slot, score) in zip(missing, try index.scores(vector, slots: missing)) {
+                candidates[slot]?.dense = .init(score: score, rank: nil)
+            }
+        }
+        let bestDense = max(denseHits.first?.score ?? 0, Float.leastNonzeroMagnitude)
+        let bestLexical = max(lexicalHits.first?.score ?? 0, Float.leastNonzeroMagnitude)
+        func fused(_ c: (dense: RetrievedHit.Component?, lexical: RetrievedHit.Component?)) -> Float {
+            switch method {
+            case .dense: return c.dense?.score ?? 0
+            case .lexical: return c.lexical?.score ?? 0
+            case .hybrid:
+                let dense = max(c.dense?.score ?? 0, 0) / bestDense, lexical = (c.lexical?.score ?? 0) / bestLexical
+                return settings.denseWeight * dense + (1 - settings.denseWeight) * (lexicalHits.isEmpty ? dense : lexical)
+            }
+        }
+        typealias Ranked = (slot: UInt32, score: Float, components: (dense: RetrievedHit.Component?, lexical: RetrievedHit.Component?))
+        var ranked: [Ranked] = []
+        for (slot, components) in candidates where method != .lexical || components.lexical != nil {
+            ranked.append((slot, fused(components), components))
+        }
+        ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.slot < $1.slot }
+        if ranked.count > k { ranked.removeLast(ranked.count - k) }
+
+        // Excerpts: the query's terms weighted by IDF.
+        var termWeights: [String: Float] = [:]
+        let ownTerms = Set(analyzer.terms(query.question))
+        let excerptTerms = terms.isEmpty ? query.lexicalTerms(analyzer, settings: settings) : terms
+        for term in excerptTerms {
+            let frequency = Float(try index.documentFrequency(of: term.term))
+            let idf = Float(log(1 + Double((Float(index.count) - frequency + 0.5) / (frequency + 0.5))))
+            termWeights[term.term] = term.weight * idf
+        }
+        var hits: [RetrievedHit] = []
+        hits.reserveCapacity(ranked.count)
+        for entry in ranked {
+            let chunk = try index.chunk(at: entry.slot)
+            let document = try index.document(at: Int(chunk.documentIndex))
+            let excerpt = ExcerptSelector(analyzer: analyzer).excerpt(of: chunk, document: document, termWeights: termWeights)
+            hits.append(RetrievedHit(slot: entry.slot, chunk: chunk, document: document, score: entry.score,
+                                     dense: entry.components.dense, lexical: method == .dense ? nil : entry.components.lexical, excerpt: excerpt))
+        }
+        let confidence = Confidence.of(denseScores: vector == nil ? [] : hits.compactMap { $0.dense?.score },
+                                       lexicalCoverage: hits.first.map { coverage(of: ownTerms, in: $0.chunk.text, weights: termWeights) })
+        return RetrievalResult(hits: hits, method: method, query: queryText, usedContext: usedContext, confidence: confidence,
+                               embedMilliseconds: embedMilliseconds, searchMilliseconds: (clock.now - searchStart).milliseconds)
+    }
+
+    /// The share of the question's own IDF mass present in `text`.
+    private func coverage(of terms: Set<String>, in text: String, weights: [String: Float]) -> Double {
+        let total = terms.reduce(Float(0)) { $0 + (weights[$1] ?? 0) }
+        guard total > 0 else { return 0 }
+        let present = Set(analyzer.terms(text)).intersection(terms)
+        return Double(present.reduce(Float(0)) { $0 + (weights[$1] ?? 0) } / total)
+    }
+}
+
+extension Duration {
+    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
+}

@@ -1,0 +1,39 @@
+/// How a retrieval ranks chunks: which retrievers, how they are fused, how follow-ups borrow
+/// their conversation. Defaults are the figures measured best on the development sets in
+/// `corpora/` (README, "Retrieval quality"); a pipeline's `retrieval:` section and a request
+/// may override them.
+public struct RetrievalSettings: Sendable, Hashable, Codable {
+    public enum Method: String, Sendable, Hashable, Codable, CaseIterable {
+        /// BM25 and inner product, fused.
+        case hybrid
+        /// Inner product over the vectors only.
+        case dense
+        /// BM25 over the lexical index only.
+        case lexical
+    }
+
+    public var method: Method = .hybrid
+    /// Weight of the dense score in the fusion (the lexical one gets 1 − weight); each side's
+    /// score is divided by its best candidate's first.
+    public var denseWeight: Float = 0.5
+    /// Candidates taken from each side before fusing.
+    public var candidates: Int = 50
+    /// User turns of the conversation used as context for a follow-up.
+    public var contextTurns: Int = 2
+    /// Weight of the "context + question" vector added to the question's own.
+    public var contextWeight: Float = 1.0
+    /// Lexical weight of the most recent context turn's terms (older turns: halved each).
+    public var contextTermWeight: Float = 0.35
+
+    public init() {}
+
+    /// A one-line error naming the field, or nil.
+    public func problem() -> String? {
+        if !(0...1).contains(denseWeight) { return "retrieval weight must be between 0 and 1 (got \(denseWeight))" }
+        if !(1...1000).contains(candidates) { return "retrieval candidates must be between 1 and 1000 (got \(candidates))" }
+        if !(0...10).contains(contextTurns) { return "retrieval context_turns must be between 0 and 10 (got \(contextTurns))" }
+        if !(0...10).contains(contextWeight) { return "retrieval context_weight must be between 0 and 10 (got \(contextWeight))" }
+        if !(0...1).contains(contextTermWeight) { return "retrieval context_term_weight must be between 0 and 1 (got \(contextTermWeight))" }
+        return nil
+    }
+}
