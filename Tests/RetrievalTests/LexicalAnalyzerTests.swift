@@ -9,6 +9,12 @@ import Tokenization
         #expect(analyzer.terms("Café prices: €180 at 6:30 a.m. for Teenagers!") == ["cafe", "price", "180", "6", "30", "teenager"])
     }
 
+    @Test func porterStepOneFoldsInflections() {
+        let pairs = ["napping": "nap", "naps": "nap", "running": "run", "berries": "berri", "berry": "berri", "caresses": "caress",
+                     "agreed": "agree", "hopping": "hop", "filing": "file", "happy": "happi", "sky": "sky", "teenagers": "teenager", "is": "is"]
+        for (word, stem) in pairs { #expect(analyzer.terms(word) == (word == "is" ? [] : [stem]), "\(word)") }
+    }
+
     @Test func dropsStopWordsAndPunctuationOnly() {
         #expect(analyzer.terms("What is it? ... !!!").isEmpty)
     }

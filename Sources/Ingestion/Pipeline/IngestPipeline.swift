@@ -159,7 +159,7 @@ public struct IngestPipeline: Sendable {
                 let extracted = document.chunks.document
                 let pages = zip(extracted.pageStartOffsets, extracted.pages).map { PageStart(start: UInt32(clamping: $0), number: UInt32(clamping: $1.number ?? 0)) }
                 documents.append(DocumentRecord(path: document.entry.path, size: document.entry.size, contentHash: document.entry.hash,
-                                                pageCount: UInt32(extracted.pages.count), pages: pages))
+                                                pageCount: UInt32(extracted.pages.count), pages: pages, title: context.title))
                 for (chunk, vector) in zip(document.chunks.chunks, documentVectors) {
                     records.append(ChunkRecord(documentIndex: documentIndex, pageStart: UInt32(chunk.pageStart ?? 0), pageEnd: UInt32(chunk.pageEnd ?? 0),
                                                start: UInt64(chunk.start), end: UInt64(chunk.end), tokenCount: UInt32(chunk.tokenCount), text: chunk.text))

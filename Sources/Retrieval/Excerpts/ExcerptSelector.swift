@@ -1,3 +1,4 @@
+import Foundation
 public import VectorIndex
 
 /// The part of a chunk a citation quotes: its text, its span in Unicode scalars of the
@@ -23,16 +24,30 @@ public struct Excerpt: Sendable, Hashable, Codable {
 }
 
 /// Picks the best one or two consecutive sentences of a chunk for a query: the window whose
-/// distinct query terms carry the most weight × IDF. Pages come from the document's page map
-/// (format 1.1); a 1.0 file, which has none, cites the chunk's page span.
+/// distinct query terms carry the most weight. A term's weight is its query weight × IDF, times
+/// its specificity inside the chunk (`log(1 + S/sf) / log(1 + S)` for S sentences, sf of them
+/// holding it: a word on every line of the chunk locates nothing), times 0.3 when it is one of
+/// the document's title words (they pick the document, not the sentence); when the question
+/// asks for a number ("how many", "what time", "cost"…), a window holding one gains
+/// `numberBonus` of the query's weight. Pages come from the
+/// document's page map (format 1.1); a 1.0 file, which has none, cites the chunk's page span.
+///
+/// The window's weight over the query's total weight (0…1) is the chunk's best-window score,
+/// which `HybridRetriever` adds to the fused score: a long chunk is judged by its best passage.
 struct ExcerptSelector {
     static let maxSentences = 2
     static let maxScalars = 400
 
     let analyzer: LexicalAnalyzer
 
-    /// `termWeights`: query term → weight × IDF.
-    func excerpt(of chunk: ChunkRecord, document: DocumentRecord, termWeights: [String: Float]) -> Excerpt {
+    static let titleDiscount: Float = 0.3
+
+    /// Share of the query's weight a window gains by holding a number, when the question asks
+    /// for one (`AnswerType`).
+    static let numberBonus: Float = 0.3
+
+    /// `termWeights`: query term → weight × IDF. Returns the excerpt and the best-window score.
+    func excerpt(of chunk: ChunkRecord, document: DocumentRecord, termWeights: [String: Float], expectsNumber: Bool = false) -> (excerpt: Excerpt, score: Float) {
         let scalars = Array(chunk.text.unicodeScalars)
         let sentences = Self.sentences(scalars)
         let words = analyzer.words(chunk.text)
@@ -43,21 +58,36 @@ struct ExcerptSelector {
             while sentence + 1 < sentences.count && word.start >= sentences[sentence + 1].lowerBound { sentence += 1 }
             if let term = word.term, termWeights[term] != nil { termsBySentence[sentence].insert(term) }
         }
-        var best = (score: Float(-1), range: 0..<min(1, sentences.count))
+        var sentenceFrequency: [String: Int] = [:]
+        for terms in termsBySentence { for term in terms { sentenceFrequency[term, default: 0] += 1 } }
+        let titleTerms = Set(analyzer.terms(document.title.isEmpty ? ChunkContext.fileTitle(document.path) : document.title))
+        let total = log(1 + Float(max(sentences.count, 1)))
+        var weights: [String: Float] = [:]
+        for (term, weight) in termWeights {
+            let specificity = sentenceFrequency[term].map { log(1 + Float(sentences.count) / Float($0)) / total } ?? 1
+            weights[term] = weight * specificity * (titleTerms.contains(term) ? Self.titleDiscount : 1)
+        }
+        let possible = termWeights.reduce(Float(0)) { $0 + $1.value * (titleTerms.contains($1.key) ? Self.titleDiscount : 1) }
+        let hasNumber = expectsNumber ? sentences.map { range in scalars[range].contains { $0.properties.numericType != nil } } : []
+        var best = (score: Float(-1), terms: Float(0), range: 0..<min(1, sentences.count))
         for first in sentences.indices {
             var terms = Set<String>()
+            var number = false
             for last in first..<min(first + Self.maxSentences, sentences.count) {
                 let span = sentences[first].lowerBound..<sentences[last].upperBound
                 if last > first && span.count > Self.maxScalars { break }
                 terms.formUnion(termsBySentence[last])
-                // A second sentence must add a term to be worth quoting.
-                let score = terms.reduce(Float(0)) { $0 + (termWeights[$1] ?? 0) } - (last > first ? 0.001 : 0)
-                if score > best.score { best = (score, first..<(last + 1)) }
+                number = number || (expectsNumber && hasNumber[last])
+                let termScore = terms.reduce(Float(0)) { $0 + (weights[$1] ?? 0) }
+                // A second sentence must add something to be worth quoting.
+                let score = termScore + (number && termScore > 0 ? Self.numberBonus * possible : 0) - (last > first ? 0.001 : 0)
+                if score > best.score { best = (score, termScore, first..<(last + 1)) }
             }
         }
         guard !sentences.isEmpty, !best.range.isEmpty else {
-            return Excerpt(text: "", start: Int(chunk.start), end: Int(chunk.start), pageStart: page(chunk.pageStart), pageEnd: page(chunk.pageStart))
+            return (Excerpt(text: "", start: Int(chunk.start), end: Int(chunk.start), pageStart: page(chunk.pageStart), pageEnd: page(chunk.pageStart)), 0)
         }
+        let windowScore = possible > 0 ? best.terms / possible : 0
         var span = sentences[best.range.lowerBound].lowerBound..<sentences[best.range.upperBound - 1].upperBound
         if span.count > Self.maxScalars { span = span.lowerBound..<(span.lowerBound + Self.maxScalars) }
         var view = String.UnicodeScalarView()
@@ -70,36 +100,59 @@ struct ExcerptSelector {
         } else {
             (pageStart, pageEnd) = (document.page(at: start), document.page(at: max(start, end - 1)))
         }
-        return Excerpt(text: text, start: start, end: end, pageStart: pageStart, pageEnd: pageEnd)
+        return (Excerpt(text: text, start: start, end: end, pageStart: pageStart, pageEnd: pageEnd), windowScore)
     }
 
     private func page(_ stored: UInt32) -> Int? { stored == 0 ? nil : Int(stored) }
 
     /// Sentence spans: cut after `.`, `!`, `?` followed by white space, at blank lines, before
-    /// list items and at page breaks; surrounding white space trimmed.
+    /// list items, at page breaks, and after a heading (a line under 45 characters without
+    /// closing punctuation, followed by a line that starts with a capital); a "sentence" still
+    /// longer than 300 characters (a table, a list without full stops) is cut at its line ends.
+    /// Surrounding white space trimmed.
     static func sentences(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
         var result: [Range<Int>] = []
         var start = 0
+        var lineStart = 0
         func close(_ end: Int) {
             var s = start
             while s < end && scalars[s].properties.isWhitespace { s += 1 }
             var e = end
             while e > s && scalars[e - 1].properties.isWhitespace { e -= 1 }
-            if e > s { result.append(s..<e) }
+            if e > s { result.append(contentsOf: splitLong(s..<e)) }
             start = end
+        }
+        func isHeading(lineEnd: Int) -> Bool {
+            guard lineEnd - lineStart < 45, lineEnd > lineStart, lineEnd + 1 < scalars.count else { return false }
+            let last = scalars[lineEnd - 1]
+            guard !".,;:!?)\"”’-".unicodeScalars.contains(last) else { return false }
+            return scalars[lineEnd + 1].properties.isUppercase
         }
         var i = 0
         while i < scalars.count {
             let c = scalars[i]
             let next: Unicode.Scalar? = i + 1 < scalars.count ? scalars[i + 1] : nil
-            if c == "\u{000C}" || (c == "\n" && (next == "\n" || next == "-" || next == "•" || next == "*")) {
+            if c == "\u{000C}" || (c == "\n" && (next == "\n" || next == "-" || next == "•" || next == "*" || isHeading(lineEnd: i))) {
                 close(i + 1)
             } else if (c == "." || c == "!" || c == "?"), let next, next.properties.isWhitespace {
                 close(i + 1)
             }
+            if c == "\n" || c == "\u{000C}" { lineStart = i + 1 }
             i += 1
         }
         close(scalars.count)
         return result
+
+        func splitLong(_ range: Range<Int>) -> [Range<Int>] {
+            guard range.count > 300 else { return [range] }
+            var pieces: [Range<Int>] = []
+            var pieceStart = range.lowerBound
+            for j in range where scalars[j] == "\n" && j - pieceStart >= 150 {
+                pieces.append(pieceStart..<j)
+                pieceStart = j + 1
+            }
+            if pieceStart < range.upperBound { pieces.append(pieceStart..<range.upperBound) }
+            return pieces
+        }
     }
 }

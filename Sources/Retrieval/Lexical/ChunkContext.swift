@@ -9,9 +9,7 @@ public struct ChunkContext: Sendable, Hashable {
     public var title: String
 
     public init(path: String, documentText: String) {
-        let file = path.split(separator: "/").last.map(String.init) ?? path
-        let stem = file.contains(".") ? String(file[..<(file.lastIndex(of: ".") ?? file.endIndex)]) : file
-        let words = stem.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == " " || $0 == "." }).joined(separator: " ")
+        let words = Self.fileTitle(path)
         let firstLine = documentText.split(whereSeparator: { $0.isNewline || $0 == "\u{000C}" }).first
             .map { $0.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") } ?? ""
         if !firstLine.isEmpty, firstLine.count < 100, firstLine.lowercased() != words.lowercased() {
@@ -19,6 +17,13 @@ public struct ChunkContext: Sendable, Hashable {
         } else {
             title = words
         }
+    }
+
+    /// A file name's words: "docs/riverside-club_2026.pdf" → "riverside club 2026".
+    static func fileTitle(_ path: String) -> String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        let stem = file.contains(".") ? String(file[..<(file.lastIndex(of: ".") ?? file.endIndex)]) : file
+        return stem.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == " " || $0 == "." }).joined(separator: " ")
     }
 
     /// The text the embedder sees for a chunk: the title line, then the chunk.

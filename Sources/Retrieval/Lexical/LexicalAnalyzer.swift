@@ -6,8 +6,8 @@ public import Tokenization
 /// stripped, punctuation split off, CJK ideographs one word each), read back from the WordPiece
 /// tokens so there is one normaliser. Then: symbols at a word's edges are trimmed and words
 /// without a letter or digit are dropped (numbers are kept as terms: "€180" → "180"; "6:30" →
-/// "6", "30"), English stop words are dropped, and a light plural
-/// stemmer (S-stemmer: "teenagers" → "teenager", "berries" → "berry") folds inflections.
+/// "6", "30"), English stop words are dropped, and Porter's step 1 folds inflections
+/// ("teenagers" → "teenager"; "napping", "naps" → "nap"; `PorterStep1`).
 public struct LexicalAnalyzer: Sendable {
     /// One word of a text: its term (nil for a stop word or punctuation) and its span in Unicode
     /// scalars of the text.
@@ -77,17 +77,6 @@ public struct LexicalAnalyzer: Sendable {
         guard let first = scalars.firstIndex(where: isAlphanumeric), let last = scalars.lastIndex(where: isAlphanumeric) else { return nil }
         let word = first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) ? word : String(scalars[first...last])
         guard !Stopwords.english.contains(word) else { return nil }
-        return stem(word)
-    }
-
-    /// Harman's S-stemmer, on ASCII words longer than three letters.
-    static func stem(_ word: String) -> String {
-        let bytes = Array(word.utf8)
-        guard bytes.count > 3, bytes.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return word }
-        func ends(_ suffix: String) -> Bool { word.hasSuffix(suffix) }
-        if ends("ies"), !ends("eies"), !ends("aies") { return String(word.dropLast(3)) + "y" }
-        if ends("es"), !ends("aes"), !ends("ees"), !ends("oes") { return String(word.dropLast(1)) }
-        if ends("s"), !ends("us"), !ends("ss") { return String(word.dropLast(1)) }
-        return word
+        return PorterStep1.stem(word)
     }
 }

@@ -11,8 +11,11 @@ public typealias QueryEmbedding = @Sendable (String) async throws -> [Float]
 ///
 /// Fusion: each side's raw scores are divided by that side's best candidate, then
 /// `denseWeight × dense + (1 − denseWeight) × lexical` (a side that did not return a chunk
-/// contributes 0 for it). Every fused hit carries its inner product with the query vector, also
-/// when only BM25 found it, so confidence has one scale whatever the method.
+/// contributes 0 for it). The best `rerankDepth` fused candidates then get
+/// `windowWeight × best-window score` added (how much of the query one or two of their
+/// sentences hold), so a long chunk is judged by its best passage, not its average. Every hit
+/// carries its inner product with the query vector, also when only BM25 found it, so
+/// confidence has one scale whatever the method.
 public struct HybridRetriever: Sendable {
     public let analyzer: LexicalAnalyzer
 
@@ -79,26 +82,31 @@ public struct HybridRetriever: Sendable {
             ranked.append((slot, fused(components), components))
         }
         ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.slot < $1.slot }
-        if ranked.count > k { ranked.removeLast(ranked.count - k) }
 
-        // Excerpts: the query's terms weighted by IDF.
+        // Excerpts for the best candidates; their best-window score re-ranks them.
         var termWeights: [String: Float] = [:]
         let ownTerms = Set(analyzer.terms(query.question))
         let excerptTerms = terms.isEmpty ? query.lexicalTerms(analyzer, settings: settings) : terms
         for term in excerptTerms {
             let frequency = Float(try index.documentFrequency(of: term.term))
             let idf = Float(log(1 + Double((Float(index.count) - frequency + 0.5) / (frequency + 0.5))))
-            termWeights[term.term] = term.weight * idf
+            termWeights[term.term] = max(term.weight, settings.excerptContextWeight) * idf
         }
+        let selector = ExcerptSelector(analyzer: analyzer)
+        let expectsNumber = AnswerType.expectsNumber(query.question)
+        let depth = min(ranked.count, max(k, settings.rerankDepth))
         var hits: [RetrievedHit] = []
-        hits.reserveCapacity(ranked.count)
-        for entry in ranked {
+        hits.reserveCapacity(depth)
+        for entry in ranked.prefix(depth) {
             let chunk = try index.chunk(at: entry.slot)
             let document = try index.document(at: Int(chunk.documentIndex))
-            let excerpt = ExcerptSelector(analyzer: analyzer).excerpt(of: chunk, document: document, termWeights: termWeights)
-            hits.append(RetrievedHit(slot: entry.slot, chunk: chunk, document: document, score: entry.score,
+            let (excerpt, window) = selector.excerpt(of: chunk, document: document, termWeights: termWeights, expectsNumber: expectsNumber)
+            let score = method == .hybrid ? entry.score + settings.windowWeight * window : entry.score
+            hits.append(RetrievedHit(slot: entry.slot, chunk: chunk, document: document, score: score,
                                      dense: entry.components.dense, lexical: method == .dense ? nil : entry.components.lexical, excerpt: excerpt))
         }
+        hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.slot < $1.slot }
+        if hits.count > k { hits.removeLast(hits.count - k) }
         let confidence = Confidence.of(denseScores: vector == nil ? [] : hits.compactMap { $0.dense?.score },
                                        lexicalCoverage: hits.first.map { coverage(of: ownTerms, in: $0.chunk.text, weights: termWeights) })
         return RetrievalResult(hits: hits, method: method, query: queryText, usedContext: usedContext, confidence: confidence,

@@ -24,6 +24,13 @@ public struct RetrievalSettings: Sendable, Hashable, Codable {
     public var contextWeight: Float = 1.0
     /// Lexical weight of the most recent context turn's terms (older turns: halved each).
     public var contextTermWeight: Float = 0.35
+    /// Locating the excerpt inside a chunk, context words weigh at least this (they name the
+    /// topic a follow-up leaves out).
+    public var excerptContextWeight: Float = 0.7
+    /// Weight of a chunk's best-window score (`ExcerptSelector`) added to the fused score…
+    public var windowWeight: Float = 0.3
+    /// …for this many of the best fused candidates (the rest keep their order below them).
+    public var rerankDepth: Int = 10
 
     public init() {}
 
@@ -34,6 +41,8 @@ public struct RetrievalSettings: Sendable, Hashable, Codable {
         if !(0...10).contains(contextTurns) { return "retrieval context_turns must be between 0 and 10 (got \(contextTurns))" }
         if !(0...10).contains(contextWeight) { return "retrieval context_weight must be between 0 and 10 (got \(contextWeight))" }
         if !(0...1).contains(contextTermWeight) { return "retrieval context_term_weight must be between 0 and 1 (got \(contextTermWeight))" }
+        if !(0...2).contains(windowWeight) { return "retrieval window_weight must be between 0 and 2 (got \(windowWeight))" }
+        if !(0...100).contains(rerankDepth) { return "retrieval rerank_depth must be between 0 and 100 (got \(rerankDepth))" }
         return nil
     }
 }

@@ -30,6 +30,8 @@ struct CreatorSettings: Sendable {
                     if let turns = fields.context_turns { search.contextTurns = turns }
                     if let weight = fields.context_weight { search.contextWeight = weight }
                     if let weight = fields.context_term_weight { search.contextTermWeight = weight }
+                    if let weight = fields.window_weight { search.windowWeight = weight }
+                    if let depth = fields.rerank_depth { search.rerankDepth = depth }
                     if search.problem() == nil { creator.search = search }
                 }
                 settings[file.creator] = creator
@@ -50,6 +52,7 @@ private struct PipelineServingFields: Decodable {
         var k: Int?; var min_confidence: Double?
         var method: String?; var weight: Float?; var candidates: Int?
         var context_turns: Int?; var context_weight: Float?; var context_term_weight: Float?
+        var window_weight: Float?; var rerank_depth: Int?
     }
     var creator: String
     var persona: String?

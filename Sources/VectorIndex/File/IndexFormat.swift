@@ -14,7 +14,7 @@
 /// ...  embedder descriptor (UTF-8 JSON), padded to 64
 /// then the sections, each 64-byte aligned, in the order of `SectionKind`.
 /// ```
-/// Format 1.1 adds five sections (a 1.0 file has the first seven):
+/// Format 1.1 adds six sections (a 1.0 file has the first seven):
 /// - term dictionary: one 16-byte entry per term, sorted by the term's UTF-8 bytes:
 ///   {term text offset u32, term length u32, first posting u32, document frequency u32};
 /// - term text: the terms' UTF-8 bytes;
@@ -22,7 +22,8 @@
 /// - chunk lengths: u32 per chunk, its number of terms (BM25's document length);
 /// - page map: 8 bytes per page, {start offset u32 (Unicode scalars in the document's text),
 ///   page number u32 (0: none)}; a document record's last field (0 in 1.0 files) holds its
-///   page rows: the first row in the low 32 bits, the number of rows in the high 32.
+///   page rows: the first row in the low 32 bits, the number of rows in the high 32;
+/// - document titles: 16 bytes per document, {offset u64, length u64} into the text section.
 /// The header checksum covers the header bytes with that field zeroed; every section has its own.
 enum IndexFormat {
     static let magic: [UInt8] = Array("CRAGHNSW".utf8)
@@ -56,6 +57,7 @@ public enum SectionKind: UInt32, Sendable, CaseIterable, CustomStringConvertible
     case postings = 10
     case chunkLengths = 11
     case pageMap = 12
+    case titles = 13
 
     /// The sections a file of format `1.minor` has, in file order.
     static func present(minor: UInt16) -> [SectionKind] {
@@ -76,6 +78,7 @@ public enum SectionKind: UInt32, Sendable, CaseIterable, CustomStringConvertible
         case .postings: "postings"
         case .chunkLengths: "chunk lengths"
         case .pageMap: "page map"
+        case .titles: "document titles"
         }
     }
 }

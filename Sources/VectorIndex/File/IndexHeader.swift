@@ -87,6 +87,7 @@ public struct IndexHeader: Sendable, Hashable {
         var k1: Float = 0, b: Float = 0
         if minor >= 1 {
             try expect(.chunkLengths, count * 4)
+            try expect(.titles, documentCount * 16)
             k1 = Float(bitPattern: u32(120))
             b = Float(bitPattern: u32(124))
             guard k1.isFinite, k1 >= 0, b.isFinite, b >= 0, b <= 1,
@@ -116,6 +117,7 @@ public struct IndexHeader: Sendable, Hashable {
         return index < sections.count ? sections[index] : SectionInfo(kind: kind, offset: 0, length: 0, checksum: 0)
     }
 
-    /// Whether the file carries a lexical index (format 1.1 and later); 1.0 files search dense-only.
-    public var hasLexicalIndex: Bool { formatMinor >= 1 }
+    /// Whether the file carries a lexical index with at least one term (format 1.1 and later);
+    /// other files search dense-only.
+    public var hasLexicalIndex: Bool { formatMinor >= 1 && section(.terms).length > 0 }
 }

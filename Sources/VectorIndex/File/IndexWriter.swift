@@ -28,7 +28,12 @@ public enum IndexWriter {
         }
         var documentTable = ByteWriter()
         var pageMap = ByteWriter()
+        var titles = ByteWriter()
         for document in contents.documents {
+            let titleOffset = UInt64(text.bytes.count)
+            text.append(Array(document.title.utf8))
+            titles.append(titleOffset)
+            titles.append(UInt64(text.bytes.count) - titleOffset)
             let firstPage = UInt64(pageMap.bytes.count / IndexFormat.pageEntrySize)
             for page in document.pages {
                 pageMap.append(page.start)
@@ -48,7 +53,7 @@ public enum IndexWriter {
         let owned: [(SectionKind, [UInt8])] = [
             (.chunks, chunkTable.bytes), (.documents, documentTable.bytes), (.text, text.bytes),
             (.terms, lexical.terms.bytes), (.termText, lexical.termText.bytes), (.postings, lexical.postings.bytes),
-            (.chunkLengths, lexical.chunkLengths.bytes), (.pageMap, pageMap.bytes),
+            (.chunkLengths, lexical.chunkLengths.bytes), (.pageMap, pageMap.bytes), (.titles, titles.bytes),
         ]
         try IndexFileError.rethrowing {
             try withRawBuffers(owned.map(\.1)) { raws in

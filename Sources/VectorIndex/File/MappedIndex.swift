@@ -150,12 +150,18 @@ public final class MappedIndex: @unchecked Sendable {
         let size = UInt64(littleEndian: record.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
         let hash = Array(UnsafeRawBufferPointer(start: record + 24, count: 32))
         let pageRows = UInt64(littleEndian: record.loadUnaligned(fromByteOffset: 56, as: UInt64.self))
+        var title = ""
+        if header.formatMinor >= 1 {
+            let entry = base + header.section(.titles).offset + index * 16
+            title = try text(offset: UInt64(littleEndian: entry.loadUnaligned(as: UInt64.self)),
+                             length: UInt64(littleEndian: entry.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
         return DocumentRecord(path: try text(offset: pathOffset, length: UInt64(pathLength)), size: size, contentHash: hash, pageCount: pageCount,
-                              pages: try pages(first: Int(pageRows & 0xFFFF_FFFF), count: Int(pageRows >> 32)))
+                              pages: try pages(first: Int(pageRows & 0xFFFF_FFFF), count: Int(pageRows >> 32)), title: title)
     }
 
     private func pages(first: Int, count: Int) throws(IndexFileError) -> [PageStart] {
-        guard header.hasLexicalIndex, count > 0 else { return [] }
+        guard header.formatMinor >= 1, count > 0 else { return [] }
         let section = header.section(.pageMap)
         guard first <= section.length / IndexFormat.pageEntrySize, count <= section.length / IndexFormat.pageEntrySize - first else {
             throw IndexFileError(.corrupt, "\(url.path): a document's pages point outside the page map")

@@ -33,13 +33,16 @@ public struct DocumentRecord: Sendable, Hashable, Codable {
     /// Where each page begins in the document's text (format 1.1; empty when read from a 1.0
     /// file or for documents without pages).
     public var pages: [PageStart]
+    /// The document's title as ingest saw it (format 1.1; empty from a 1.0 file).
+    public var title: String
 
-    public init(path: String, size: UInt64, contentHash: [UInt8], pageCount: UInt32, pages: [PageStart] = []) {
+    public init(path: String, size: UInt64, contentHash: [UInt8], pageCount: UInt32, pages: [PageStart] = [], title: String = "") {
         self.path = path
         self.size = size
         self.contentHash = contentHash
         self.pageCount = pageCount
         self.pages = pages
+        self.title = title
     }
 
     /// The number of the page holding Unicode-scalar `offset` of the document's text, if known.

@@ -71,7 +71,7 @@ extension MappedIndex {
     /// Mean chunk length in terms (computed once, on open).
     static func averageChunkLength(base: UnsafeRawPointer, header: IndexHeader) -> Float {
         let section = header.section(.chunkLengths), count = header.count
-        guard header.hasLexicalIndex, section.length >= count * 4, count > 0 else { return 0 }
+        guard header.formatMinor >= 1, section.length >= count * 4, count > 0 else { return 0 }
         let lengths = UnsafeRawBufferPointer(start: base + section.offset, count: count * 4)
         var total = 0
         for i in 0..<count { total += Int(UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))) }
@@ -121,7 +121,7 @@ extension MappedIndex {
     /// `index verify` for the lexical sections: terms strictly sorted, every reference in range,
     /// postings in chunk order, and postings adding up to the section.
     func verifyLexicalIndex() throws(IndexFileError) {
-        guard header.hasLexicalIndex else { return }
+        guard header.formatMinor >= 1 else { return }
         let dictionary = header.section(.terms), text = header.section(.termText), postings = header.section(.postings)
         let entries = dictionary.length / IndexFormat.termEntrySize
         var previous: [UInt8]? = nil

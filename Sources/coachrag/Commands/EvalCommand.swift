@@ -66,7 +66,7 @@ struct EvalCommand: AsyncParsableCommand {
             Output.jsonLine(report)
             return
         }
-        if !mapped.header.hasLexicalIndex { Output.standardError("note: \(mapped.url.lastPathComponent) has no lexical index (format 1.0): evaluated dense-only") }
+        if !mapped.header.hasLexicalIndex { Output.standardError("note: \(mapped.url.lastPathComponent) has no lexical index (format 1.0, or no terms): evaluated dense-only") }
         func line(_ name: String, _ f: EvaluationReport.Figures) -> String {
             String(format: "%-14@ %4d  recall@%d %.3f  span@%d %.3f  MRR@10 %.3f  nDCG@10 %.3f  page %@",
                    name as NSString, f.questions, k, f.recallAtK, k, f.spanHitAtK, f.mrrAt10, f.ndcgAt10, f.pageAccuracy.map { String(format: "%.3f", $0) } ?? "n/a")

@@ -157,7 +157,7 @@ struct IndexInfo: Encodable {
         source_digest = header.sourceDigest.map { String(format: "%02x", $0) }.joined()
         documents = header.documentCount
         embedder = String(decoding: header.embedderDescriptor, as: UTF8.self)
-        if header.hasLexicalIndex {
+        if header.formatMinor >= 1 {
             let statistics = index.lexicalStatistics
             lexical = Lexical(terms: statistics.terms, postings: statistics.postings, bytes: statistics.bytes, k1: header.bm25K1, b: header.bm25B)
         }

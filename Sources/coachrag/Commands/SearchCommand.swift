@@ -82,7 +82,7 @@ struct SearchCommand: AsyncParsableCommand {
         } else if result.hits.isEmpty {
             Output.standardOutput("no hits")
         } else {
-            if result.method != settings.method { Output.standardError("note: \(mapped.url.lastPathComponent) has no lexical index (format 1.0): searched dense-only") }
+            if result.method != settings.method { Output.standardError("note: \(mapped.url.lastPathComponent) has no lexical index (format 1.0, or no terms): searched dense-only") }
             if result.usedContext { Output.standardError("query: \(result.query.split(whereSeparator: \.isNewline).joined(separator: " | "))") }
             for (rank, hit) in result.hits.enumerated() {
                 let pages = Self.pages(hit.excerpt.pageStart, hit.excerpt.pageEnd)

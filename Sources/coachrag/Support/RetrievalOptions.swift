@@ -21,6 +21,24 @@ struct RetrievalOptions: ParsableArguments {
     @Option(help: "Candidates per side before fusion (default 50).")
     var candidates: Int?
 
+    @Option(help: "Weight of a chunk's best-window score in hybrid ranking (default 0.3).")
+    var windowWeight: Float?
+
+    @Option(help: "Fused candidates re-ranked by their best window (default 10).")
+    var rerankDepth: Int?
+
+    @Option(help: "Follow-ups: weight of the context + question vector (default 1.0).")
+    var contextWeight: Float?
+
+    @Option(help: "Follow-ups: lexical weight of the previous user turn's words (default 0.35).")
+    var contextTermWeight: Float?
+
+    @Option(help: "Follow-ups: weight of context words when locating the excerpt (default 0.7).")
+    var excerptContextWeight: Float?
+
+    @Option(help: "Follow-ups: earlier user turns used (default 2).")
+    var contextTurns: Int?
+
     @Option(help: "HNSW candidate list size (default: the index's efSearch).")
     var ef: Int?
 
@@ -43,6 +61,12 @@ struct RetrievalOptions: ParsableArguments {
         if let method = method.flatMap(RetrievalSettings.Method.init(rawValue:)) { settings.method = method }
         if let weight { settings.denseWeight = weight }
         if let candidates { settings.candidates = candidates }
+        if let windowWeight { settings.windowWeight = windowWeight }
+        if let rerankDepth { settings.rerankDepth = rerankDepth }
+        if let contextWeight { settings.contextWeight = contextWeight }
+        if let contextTermWeight { settings.contextTermWeight = contextTermWeight }
+        if let contextTurns { settings.contextTurns = contextTurns }
+        if let excerptContextWeight { settings.excerptContextWeight = excerptContextWeight }
         return settings
     }
 
