@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "State", "Embedding", "VectorIndex", "Tokenization", "TestSupport",
+                "Server", "State", "Embedding", "VectorIndex", "Retrieval", "Tokenization", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),

@@ -89,7 +89,8 @@ import VectorIndex
         let report = try await pipeline("via-ollama", sources: sources, embedder: ollama) { $0.embedBatch = 3 }.run()
         #expect(report.published == "v000001.cidx" && report.embeddings.computed == 3)
         let sent = server.requests.filter { $0.path == "/api/embed" }.dropFirst().compactMap { $0.json?["input"] as? [String] }
-        #expect(sent.map(\.count).sorted() == [1, 2])
+        // Every passage (window) of the three chunks, at most two per request.
+        #expect(sent.allSatisfy { (1...2).contains($0.count) } && sent.joined().count >= 3)
         #expect(sent.joined().allSatisfy { $0.hasPrefix("search_document: ") })
         let index = try IndexStore(root: root.appendingPathComponent("indexes")).openCurrent(creator: "via-ollama")
         #expect(index.dimension == 768)

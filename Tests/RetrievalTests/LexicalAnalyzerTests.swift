@@ -33,3 +33,28 @@ import Tokenization
         #expect(words.map(\.term) == ["adult", "need", "sleep", nil])
     }
 }
+
+/// How chunks are cut into embedded passages.
+@Suite struct ChunkWindowsTests {
+    let tokenizer = try! WordPieceTokenizer.bundled()
+
+    @Test func aShortChunkIsOneWindow() {
+        let windows = ChunkWindows.split("Adults need seven to nine hours.", titleTokens: 5, tokenizer: tokenizer)
+        #expect(windows.count == 1 && windows[0].range == 0..<32)
+    }
+
+    @Test func aLongChunkIsCutIntoNearEqualWholeWordWindowsThatCoverIt() {
+        let text = (0..<300).map { "word\($0) sleeping" }.joined(separator: " ")
+        let windows = ChunkWindows.split(text, titleTokens: 10, tokenizer: tokenizer)
+        let scalars = Array(text.unicodeScalars)
+        #expect(windows.count >= 3)
+        #expect(windows.first?.range.lowerBound == 0 && windows.last?.range.upperBound == scalars.count)
+        for (a, b) in zip(windows, windows.dropFirst()) { #expect(a.range.upperBound == b.range.lowerBound) }
+        for window in windows {
+            #expect(window.tokens + 10 < ChunkWindows.maxPieces)
+            #expect(window.range.lowerBound == 0 || scalars[window.range.lowerBound - 1] == " ", "windows start at a word")
+        }
+        let sizes = windows.map(\.tokens)
+        #expect((sizes.max() ?? 0) - (sizes.min() ?? 0) <= 10)
+    }
+}

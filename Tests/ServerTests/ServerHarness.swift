@@ -3,6 +3,7 @@ import Embedding
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Retrieval
 import Server
 import State
 import TestSupport
@@ -101,9 +102,13 @@ final class ServerHarness: Sendable {
             chunks.append(ChunkRecord(documentIndex: UInt32(index % 2), pageStart: UInt32(index + 1), pageEnd: UInt32(index + 1),
                                       start: UInt64(index * 1000), end: UInt64(index * 1000 + text.count), tokenCount: 20, text: text))
         }
-        let documents = [DocumentRecord(path: "\(creator)/guide.pdf", size: 1000, contentHash: [UInt8](repeating: 1, count: 32), pageCount: 9),
-                         DocumentRecord(path: "\(creator)/notes.txt", size: 500, contentHash: [UInt8](repeating: 2, count: 32), pageCount: 0)]
-        let contents = IndexContents(embedderDescriptor: descriptor.canonicalJSON, sourceDigest: [UInt8](repeating: 7, count: 32), createdAt: 0, chunks: chunks, documents: documents)
+        // The guide's page map: page n + 1 starts at offset n × 1000, as the chunk records say.
+        let guidePages = (0..<9).map { PageStart(start: UInt32($0 * 1000), number: UInt32($0 + 1)) }
+        let documents = [DocumentRecord(path: "\(creator)/guide.pdf", size: 1000, contentHash: [UInt8](repeating: 1, count: 32), pageCount: 9, pages: guidePages, title: "Guide"),
+                         DocumentRecord(path: "\(creator)/notes.txt", size: 500, contentHash: [UInt8](repeating: 2, count: 32), pageCount: 0, title: "Notes")]
+        let analyzer = LexicalAnalyzer(tokenizer: try WordPieceTokenizer.bundled())
+        let contents = IndexContents(embedderDescriptor: descriptor.canonicalJSON, sourceDigest: [UInt8](repeating: 7, count: 32), createdAt: 0, chunks: chunks, documents: documents,
+                                     lexical: LexicalContents(chunkTerms: texts.map { analyzer.termFrequencies($0) }))
         try IndexStore(root: root).publish(creator: creator) { url throws(IndexFileError) in try IndexWriter.write(builder, contents: contents, to: url) }
     }
 

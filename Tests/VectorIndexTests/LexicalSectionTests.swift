@@ -134,3 +134,32 @@ enum FormatOneZero {
         withUnsafeBytes(of: headerChecksum.littleEndian) { data.replaceSubrange(IndexFormat.headerChecksumOffset..<(IndexFormat.headerChecksumOffset + 8), with: $0) }
     }
 }
+
+/// Embedded passages (windows) per chunk.
+@Suite struct WindowSectionTests {
+    let directory = TemporaryDirectory.make("vindex-windows")
+
+    @Test func windowsRoundTripAndScore() throws {
+        var contents = IndexFixture.contents(count: 3)
+        let e = { (i: Int) -> [Float] in (0..<8).map { $0 == i ? 1 : 0 } }
+        contents.windows = [[ChunkWindow(start: 0, end: 4, vector: e(0)), ChunkWindow(start: 4, end: 9, vector: e(1))], [], [ChunkWindow(start: 0, end: 9, vector: e(2))]]
+        let url = directory.appendingPathComponent("w.cidx")
+        try IndexWriter.write(try IndexFixture.build(ClusteredVectors(dimension: 8).sample(count: 3, seed: 3)), contents: contents, to: url)
+        let index = try MappedIndex(url: url)
+        let first = try index.windowScores(e(1), slot: 0)
+        #expect(first.map(\.start) == [0, 4] && first.map(\.end) == [4, 9])
+        #expect(first.map(\.score) == [0, 1])
+        #expect(try index.windowScores(e(1), slot: 1).isEmpty)
+        #expect(try index.windowScores(e(2), slot: 2).map(\.score) == [1])
+        #expect(throws: IndexFileError.self) { try index.windowScores([1, 2], slot: 0) }
+        try index.verify()
+    }
+
+    @Test func windowsOfTheWrongDimensionAreRefused() throws {
+        var contents = IndexFixture.contents(count: 1)
+        contents.windows = [[ChunkWindow(start: 0, end: 1, vector: [1, 2, 3])]]
+        #expect(throws: IndexFileError.self) {
+            try IndexWriter.write(try IndexFixture.build(ClusteredVectors(dimension: 8).sample(count: 1, seed: 3)), contents: contents, to: directory.appendingPathComponent("x.cidx"))
+        }
+    }
+}

@@ -113,6 +113,7 @@ public struct IngestPipeline: Sendable {
         let analyzer = LexicalAnalyzer(tokenizer: tokenizer)
         var documents: [DocumentRecord] = []
         var kept: [[Float]] = []
+        var keptWindows: [[ChunkWindow]] = []
         var parseSeconds = 0.0, embedSeconds = 0.0
         var parsedFiles = 0
         let pipeline = self
@@ -129,19 +130,53 @@ public struct IngestPipeline: Sendable {
             progress(.count(stage: "parse", done: parsedFiles, total: manifest.entries.count))
 
             let clock = ContinuousClock.now
-            // Each chunk is embedded and indexed with its document's title (`ChunkContext`).
+            // Each chunk is embedded window by window (`ChunkWindows`), each window with its
+            // document's title in front (`ChunkContext`); the chunk's vector is their weighted mean.
             let contexts = outcome.parsed.map { ChunkContext(path: $0.entry.path, documentText: $0.chunks.document.text) }
-            let texts = zip(outcome.parsed, contexts).flatMap { document, context in document.chunks.chunks.map { context.denseText($0.text) } }
-            let tokenCounts = zip(outcome.parsed, contexts).flatMap { document, context in
+            var windowTexts: [String] = [], windowTokens: [Int] = []
+            var chunkWindows: [[(range: Range<Int>, tokens: Int)]] = []
+            for (document, context) in zip(outcome.parsed, contexts) {
                 let titleTokens = tokenizer.tokenize(context.title + "\n").count
-                return document.chunks.chunks.map { $0.tokenCount + titleTokens }
+                for chunk in document.chunks.chunks {
+                    let windows = ChunkWindows.split(chunk.text, titleTokens: titleTokens, tokenizer: tokenizer)
+                    let scalars = Array(chunk.text.unicodeScalars)
+                    for window in windows {
+                        var view = String.UnicodeScalarView()
+                        view.append(contentsOf: scalars[window.range])
+                        windowTexts.append(context.denseText(String(view)))
+                        windowTokens.append(window.tokens + titleTokens)
+                    }
+                    chunkWindows.append(windows)
+                }
             }
-            let vectors: [EmbeddedText]
+            let windowVectors: [EmbeddedText]
             do {
-                vectors = try await embed(texts, tokenCounts: tokenCounts, report: &report)
+                windowVectors = try await embed(windowTexts, tokenCounts: windowTokens, report: report)
             } catch {
                 pending?.cancel()
                 throw error
+            }
+            // Per chunk: its windows and their token-weighted mean.
+            var vectors: [EmbeddedText] = []
+            var windowsOfChunk: [[ChunkWindow]] = []
+            var row = 0
+            for windows in chunkWindows {
+                let embedded = windowVectors[row..<(row + windows.count)]
+                row += windows.count
+                // A chunk counts as reused when every one of its windows came from the cache.
+                if embedded.allSatisfy(\.cached) { report.embeddings.reused += 1 } else { report.embeddings.computed += 1 }
+                if let failure = embedded.first(where: { $0.vector == nil }) {
+                    vectors.append(EmbeddedText(vector: nil, error: failure.error))
+                    windowsOfChunk.append([])
+                    continue
+                }
+                var mean = [Float](repeating: 0, count: embedder.descriptor.dimension)
+                for (window, vector) in zip(windows, embedded) {
+                    for i in mean.indices where i < (vector.vector?.count ?? 0) { mean[i] += Float(window.tokens) * (vector.vector?[i] ?? 0) }
+                }
+                let norm = mean.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+                vectors.append(EmbeddedText(vector: norm > 0 ? mean.map { $0 / norm } : mean, error: nil))
+                windowsOfChunk.append(zip(windows, embedded).map { ChunkWindow(start: UInt32($0.range.lowerBound), end: UInt32($0.range.upperBound), vector: $1.vector ?? []) })
             }
             embedSeconds += (ContinuousClock.now - clock).seconds
 
@@ -160,11 +195,13 @@ public struct IngestPipeline: Sendable {
                 let pages = zip(extracted.pageStartOffsets, extracted.pages).map { PageStart(start: UInt32(clamping: $0), number: UInt32(clamping: $1.number ?? 0)) }
                 documents.append(DocumentRecord(path: document.entry.path, size: document.entry.size, contentHash: document.entry.hash,
                                                 pageCount: UInt32(extracted.pages.count), pages: pages, title: context.title))
-                for (chunk, vector) in zip(document.chunks.chunks, documentVectors) {
+                let documentWindows = windowsOfChunk[(position - count)..<position]
+                for ((chunk, vector), windows) in zip(zip(document.chunks.chunks, documentVectors), documentWindows) {
                     records.append(ChunkRecord(documentIndex: documentIndex, pageStart: UInt32(chunk.pageStart ?? 0), pageEnd: UInt32(chunk.pageEnd ?? 0),
                                                start: UInt64(chunk.start), end: UInt64(chunk.end), tokenCount: UInt32(chunk.tokenCount), text: chunk.text))
                     kept.append(vector.vector ?? [])
                     chunkTerms.append(context.lexicalTerms(chunk.text, analyzer: analyzer))
+                    keptWindows.append(windows)
                 }
                 report.files.ok += 1
                 report.pages += document.chunks.document.pages.count
@@ -202,7 +239,7 @@ public struct IngestPipeline: Sendable {
         let contents = IndexContents(
             embedderDescriptor: descriptorJSON, sourceDigest: manifest.digest,
             createdAt: IndexContents.creationTime(environment: options.environment), chunks: records, documents: documents,
-            lexical: LexicalContents(chunkTerms: chunkTerms)
+            lexical: LexicalContents(chunkTerms: chunkTerms), windows: keptWindows
         )
         let version: IndexVersion
         do {
@@ -316,9 +353,12 @@ public struct IngestPipeline: Sendable {
     struct EmbeddedText: Sendable {
         var vector: [Float]?
         var error: String?
+        /// Came from the embedding cache.
+        var cached = false
     }
 
-    private func embed(_ texts: [String], tokenCounts: [Int], report: inout IngestReport) async throws(IngestError) -> [EmbeddedText] {
+    /// Embeds `texts` (cache first); `report` counts only progress here, the caller counts chunks.
+    private func embed(_ texts: [String], tokenCounts: [Int], report: IngestReport) async throws(IngestError) -> [EmbeddedText] {
         let descriptor = embedder.descriptor
         let embedderKey = EmbeddingCache.key(descriptor: descriptorJSON)
         let hashes = texts.map { EmbeddingCache.key(text: descriptor.documentPrefix + $0) }
@@ -326,11 +366,11 @@ public struct IngestPipeline: Sendable {
         if let cache = options.cache {
             for (index, vector) in cache.lookup(embedder: embedderKey, textHashes: hashes, dimension: descriptor.dimension).enumerated() where vector != nil {
                 results[index].vector = vector
+                results[index].cached = true
             }
         }
         let missing = results.indices.filter { results[$0].vector == nil }
-        report.embeddings.reused += texts.count - missing.count
-        var done = 0
+        var done = texts.count - missing.count
         for start in stride(from: 0, to: missing.count, by: options.embedBatch) {
             let batch = Array(missing[start..<min(start + options.embedBatch, missing.count)])
             let outcomes: [Result<[Float], any Error>]
@@ -349,10 +389,9 @@ public struct IngestPipeline: Sendable {
                     results[index].error = "\(error)"
                 }
             }
-            report.embeddings.computed += fresh.count
             try options.cache?.store(embedder: embedderKey, entries: fresh, time: Int64(Date.now.timeIntervalSince1970))
             done += batch.count
-            progress(.count(stage: "embed", done: report.embeddings.computed + report.embeddings.reused, total: 0))
+            progress(.count(stage: "embed", done: report.embeddings.computed + report.embeddings.reused + done, total: 0))
         }
         return results
     }

@@ -47,7 +47,10 @@ struct ExcerptSelector {
     static let numberBonus: Float = 0.3
 
     /// `termWeights`: query term → weight × IDF. Returns the excerpt and the best-window score.
-    func excerpt(of chunk: ChunkRecord, document: DocumentRecord, termWeights: [String: Float], expectsNumber: Bool = false) -> (excerpt: Excerpt, score: Float) {
+    /// `passage`: the chunk's best embedded window (scalars of its text); sentences in it gain
+    /// `passageBonus` of the query's weight.
+    func excerpt(of chunk: ChunkRecord, document: DocumentRecord, termWeights: [String: Float], expectsNumber: Bool = false,
+                 passage: Range<Int>? = nil, passageBonus: Float = 0) -> (excerpt: Excerpt, score: Float) {
         let scalars = Array(chunk.text.unicodeScalars)
         let sentences = Self.sentences(scalars)
         let words = analyzer.words(chunk.text)
@@ -80,7 +83,9 @@ struct ExcerptSelector {
                 number = number || (expectsNumber && hasNumber[last])
                 let termScore = terms.reduce(Float(0)) { $0 + (weights[$1] ?? 0) }
                 // A second sentence must add something to be worth quoting.
-                let score = termScore + (number && termScore > 0 ? Self.numberBonus * possible : 0) - (last > first ? 0.001 : 0)
+                let inPassage = passage.map { $0.overlaps(sentences[first].lowerBound..<sentences[last].upperBound) } ?? false
+                let score = termScore + (number && termScore > 0 ? Self.numberBonus * possible : 0) + (inPassage ? passageBonus * max(possible, 1) : 0)
+                    - (last > first ? 0.001 : 0)
                 if score > best.score { best = (score, termScore, first..<(last + 1)) }
             }
         }

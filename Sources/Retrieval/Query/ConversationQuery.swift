@@ -47,6 +47,25 @@ public struct ConversationQuery: Sendable, Hashable {
         return Array(users.suffix(settings.contextTurns))
     }
 
+    /// How much a question leans on its conversation, 0…1: 1 when it refers back ("and…",
+    /// "what about…", "it", "them", "there"…) or has at most two content words; 0.5 with three;
+    /// else `selfContainedShare` (a full question that changes the subject keeps most of its
+    /// own ranking). Scales every context weight.
+    public func dependence(_ analyzer: LexicalAnalyzer, settings: RetrievalSettings) -> Float {
+        let words = question.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "'" }).map(String.init)
+        if let first = words.first, Self.continuations.contains(first) { return 1 }
+        if words.contains(where: Self.references.contains) { return 1 }
+        if words.count >= 2, ["what about", "how about"].contains(words[0] + " " + words[1]) { return 1 }
+        switch Set(analyzer.terms(question)).count {
+        case ...2: return 1
+        case 3: return 0.5
+        default: return settings.selfContainedShare
+        }
+    }
+
+    static let continuations: Set<String> = ["and", "also", "but", "or", "plus", "then", "so"]
+    static let references: Set<String> = ["it", "its", "it's", "them", "they", "their", "that", "those", "these", "this", "there", "one", "ones", "he", "she", "him", "her", "same"]
+
     /// The text embedded together with the question when there is context, and reported as the
     /// retrieval query: the context turns then the question. Without context, the question.
     public func contextualText(_ settings: RetrievalSettings) -> String {
@@ -55,6 +74,7 @@ public struct ConversationQuery: Sendable, Hashable {
 
     /// The weighted lexical terms: the question's own at 1, context turns' at lower weights.
     public func lexicalTerms(_ analyzer: LexicalAnalyzer, settings: RetrievalSettings) -> [WeightedTerm] {
+        let dependence = dependence(analyzer, settings: settings)
         var weights: [String: Float] = [:]
         var order: [String] = []
         func add(_ term: String, _ weight: Float) {
@@ -64,7 +84,7 @@ public struct ConversationQuery: Sendable, Hashable {
         for term in analyzer.terms(question) { add(term, 1) }
         let turns = contextTurns(settings)
         for (age, turn) in turns.reversed().enumerated() {
-            let weight = settings.contextTermWeight / Float(1 << min(age, 20))
+            let weight = dependence * settings.contextTermWeight / Float(1 << min(age, 20))
             // A context term counts once per turn, and never more than a question term.
             for term in Set(analyzer.terms(turn)).sorted() where (weights[term] ?? 0) < 1 { add(term, weight) }
         }

@@ -16,6 +16,10 @@ public typealias QueryEmbedding = @Sendable (String) async throws -> [Float]
 /// sentences hold), so a long chunk is judged by its best passage, not its average. Every hit
 /// carries its inner product with the query vector, also when only BM25 found it, so
 /// confidence has one scale whatever the method.
+///
+/// Passages: a chunk's dense score is `(1 − passageWeight) × chunk + passageWeight × best
+/// window` (the windows `ChunkWindows` embedded at ingest, format 1.1), and the best window
+/// is where the excerpt is looked for first.
 public struct HybridRetriever: Sendable {
     public let analyzer: LexicalAnalyzer
 
@@ -39,9 +43,10 @@ public struct HybridRetriever: Sendable {
         var vector: [Float]?
         if method != .lexical {
             var combined = try await embed(query.question.isEmpty ? queryText : query.question)
-            if usedContext && settings.contextWeight > 0 {
+            let contextWeight = usedContext ? settings.contextWeight * query.dependence(analyzer, settings: settings) : 0
+            if contextWeight > 0 {
                 let contextual = try await embed(queryText)
-                for i in combined.indices where i < contextual.count { combined[i] += settings.contextWeight * contextual[i] }
+                for i in combined.indices where i < contextual.count { combined[i] += contextWeight * contextual[i] }
                 let norm = combined.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
                 if norm > 0 { combined = combined.map { $0 / norm } }
             }
@@ -58,28 +63,39 @@ public struct HybridRetriever: Sendable {
         var candidates: [UInt32: (dense: RetrievedHit.Component?, lexical: RetrievedHit.Component?)] = [:]
         for (rank, hit) in denseHits.enumerated() { candidates[hit.slot, default: (nil, nil)].dense = .init(score: hit.score, rank: rank + 1) }
         for (rank, hit) in lexicalHits.enumerated() { candidates[hit.slot, default: (nil, nil)].lexical = .init(score: hit.score, rank: rank + 1) }
-        // Dense scores of chunks only BM25 found.
+        // Dense scores of chunks only BM25 found, and every candidate's best passage.
+        var passages: [UInt32: (start: Int, end: Int, score: Float)] = [:]
+        var denseScore: [UInt32: Float] = [:]
         if let vector {
             let missing = candidates.filter { $0.value.dense == nil }.map(\.key).sorted()
             for (slot, score) in zip(missing, try index.scores(vector, slots: missing)) {
                 candidates[slot]?.dense = .init(score: score, rank: nil)
             }
+            for (slot, components) in candidates {
+                let chunkScore = components.dense?.score ?? 0
+                if let best = try index.windowScores(vector, slot: slot).max(by: { $0.score < $1.score }) {
+                    passages[slot] = best
+                    denseScore[slot] = (1 - settings.passageWeight) * chunkScore + settings.passageWeight * best.score
+                } else {
+                    denseScore[slot] = chunkScore
+                }
+            }
         }
-        let bestDense = max(denseHits.first?.score ?? 0, Float.leastNonzeroMagnitude)
+        let bestDense = max(denseScore.values.max() ?? 0, Float.leastNonzeroMagnitude)
         let bestLexical = max(lexicalHits.first?.score ?? 0, Float.leastNonzeroMagnitude)
-        func fused(_ c: (dense: RetrievedHit.Component?, lexical: RetrievedHit.Component?)) -> Float {
+        func fused(_ slot: UInt32, _ c: (dense: RetrievedHit.Component?, lexical: RetrievedHit.Component?)) -> Float {
             switch method {
-            case .dense: return c.dense?.score ?? 0
+            case .dense: return denseScore[slot] ?? c.dense?.score ?? 0
             case .lexical: return c.lexical?.score ?? 0
             case .hybrid:
-                let dense = max(c.dense?.score ?? 0, 0) / bestDense, lexical = (c.lexical?.score ?? 0) / bestLexical
+                let dense = max(denseScore[slot] ?? 0, 0) / bestDense, lexical = (c.lexical?.score ?? 0) / bestLexical
                 return settings.denseWeight * dense + (1 - settings.denseWeight) * (lexicalHits.isEmpty ? dense : lexical)
             }
         }
         typealias Ranked = (slot: UInt32, score: Float, components: (dense: RetrievedHit.Component?, lexical: RetrievedHit.Component?))
         var ranked: [Ranked] = []
         for (slot, components) in candidates where method != .lexical || components.lexical != nil {
-            ranked.append((slot, fused(components), components))
+            ranked.append((slot, fused(slot, components), components))
         }
         ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.slot < $1.slot }
 
@@ -87,10 +103,11 @@ public struct HybridRetriever: Sendable {
         var termWeights: [String: Float] = [:]
         let ownTerms = Set(analyzer.terms(query.question))
         let excerptTerms = terms.isEmpty ? query.lexicalTerms(analyzer, settings: settings) : terms
+        let dependence = usedContext ? query.dependence(analyzer, settings: settings) : 0
         for term in excerptTerms {
             let frequency = Float(try index.documentFrequency(of: term.term))
             let idf = Float(log(1 + Double((Float(index.count) - frequency + 0.5) / (frequency + 0.5))))
-            termWeights[term.term] = max(term.weight, settings.excerptContextWeight) * idf
+            termWeights[term.term] = max(term.weight, settings.excerptContextWeight * dependence) * idf
         }
         let selector = ExcerptSelector(analyzer: analyzer)
         let expectsNumber = AnswerType.expectsNumber(query.question)
@@ -100,7 +117,8 @@ public struct HybridRetriever: Sendable {
         for entry in ranked.prefix(depth) {
             let chunk = try index.chunk(at: entry.slot)
             let document = try index.document(at: Int(chunk.documentIndex))
-            let (excerpt, window) = selector.excerpt(of: chunk, document: document, termWeights: termWeights, expectsNumber: expectsNumber)
+            let passage = passages[entry.slot].map { $0.start..<$0.end }
+            let (excerpt, window) = selector.excerpt(of: chunk, document: document, termWeights: termWeights, expectsNumber: expectsNumber, passage: passage, passageBonus: settings.passageBonus)
             let score = method == .hybrid ? entry.score + settings.windowWeight * window : entry.score
             hits.append(RetrievedHit(slot: entry.slot, chunk: chunk, document: document, score: score,
                                      dense: entry.components.dense, lexical: method == .dense ? nil : entry.components.lexical, excerpt: excerpt))

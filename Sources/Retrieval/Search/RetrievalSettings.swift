@@ -23,7 +23,16 @@ public struct RetrievalSettings: Sendable, Hashable, Codable {
     /// Weight of the "context + question" vector added to the question's own.
     public var contextWeight: Float = 1.0
     /// Lexical weight of the most recent context turn's terms (older turns: halved each).
-    public var contextTermWeight: Float = 0.35
+    public var contextTermWeight: Float = 0.5
+    /// Share of a chunk's dense score taken from its best embedded passage (window) rather than
+    /// from its whole-chunk vector.
+    public var passageWeight: Float = 0.5
+    /// Share of the query's weight a sentence gains, when locating the excerpt, for lying in
+    /// the chunk's best passage.
+    public var passageBonus: Float = 0.15
+    /// Context weights for a question that looks self-contained are scaled by this
+    /// (`ConversationQuery.dependence`).
+    public var selfContainedShare: Float = 0.5
     /// Locating the excerpt inside a chunk, context words weigh at least this (they name the
     /// topic a follow-up leaves out).
     public var excerptContextWeight: Float = 0.7
@@ -41,6 +50,9 @@ public struct RetrievalSettings: Sendable, Hashable, Codable {
         if !(0...10).contains(contextTurns) { return "retrieval context_turns must be between 0 and 10 (got \(contextTurns))" }
         if !(0...10).contains(contextWeight) { return "retrieval context_weight must be between 0 and 10 (got \(contextWeight))" }
         if !(0...1).contains(contextTermWeight) { return "retrieval context_term_weight must be between 0 and 1 (got \(contextTermWeight))" }
+        if !(0...1).contains(selfContainedShare) { return "retrieval self_contained_share must be between 0 and 1 (got \(selfContainedShare))" }
+        if !(0...1).contains(passageWeight) { return "retrieval passage_weight must be between 0 and 1 (got \(passageWeight))" }
+        if !(0...2).contains(passageBonus) { return "retrieval passage_bonus must be between 0 and 2 (got \(passageBonus))" }
         if !(0...2).contains(windowWeight) { return "retrieval window_weight must be between 0 and 2 (got \(windowWeight))" }
         if !(0...100).contains(rerankDepth) { return "retrieval rerank_depth must be between 0 and 100 (got \(rerankDepth))" }
         return nil

@@ -14,7 +14,7 @@
 /// ...  embedder descriptor (UTF-8 JSON), padded to 64
 /// then the sections, each 64-byte aligned, in the order of `SectionKind`.
 /// ```
-/// Format 1.1 adds six sections (a 1.0 file has the first seven):
+/// Format 1.1 adds nine sections (a 1.0 file has the first seven):
 /// - term dictionary: one 16-byte entry per term, sorted by the term's UTF-8 bytes:
 ///   {term text offset u32, term length u32, first posting u32, document frequency u32};
 /// - term text: the terms' UTF-8 bytes;
@@ -23,7 +23,10 @@
 /// - page map: 8 bytes per page, {start offset u32 (Unicode scalars in the document's text),
 ///   page number u32 (0: none)}; a document record's last field (0 in 1.0 files) holds its
 ///   page rows: the first row in the low 32 bits, the number of rows in the high 32;
-/// - document titles: 16 bytes per document, {offset u64, length u64} into the text section.
+/// - document titles: 16 bytes per document, {offset u64, length u64} into the text section;
+/// - window index: u32 × (count + 1), chunk c's windows are rows `[index[c], index[c+1])`;
+/// - window spans: 8 bytes per window, {start u32, end u32} in Unicode scalars of its chunk's text;
+/// - window vectors: dimension × f32 per window (the chunk's vector is their weighted mean).
 /// The header checksum covers the header bytes with that field zeroed; every section has its own.
 enum IndexFormat {
     static let magic: [UInt8] = Array("CRAGHNSW".utf8)
@@ -58,6 +61,9 @@ public enum SectionKind: UInt32, Sendable, CaseIterable, CustomStringConvertible
     case chunkLengths = 11
     case pageMap = 12
     case titles = 13
+    case windowIndex = 14
+    case windowSpans = 15
+    case windowVectors = 16
 
     /// The sections a file of format `1.minor` has, in file order.
     static func present(minor: UInt16) -> [SectionKind] {
@@ -79,6 +85,9 @@ public enum SectionKind: UInt32, Sendable, CaseIterable, CustomStringConvertible
         case .chunkLengths: "chunk lengths"
         case .pageMap: "page map"
         case .titles: "document titles"
+        case .windowIndex: "window index"
+        case .windowSpans: "window spans"
+        case .windowVectors: "window vectors"
         }
     }
 }

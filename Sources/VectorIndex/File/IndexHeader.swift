@@ -88,6 +88,10 @@ public struct IndexHeader: Sendable, Hashable {
         if minor >= 1 {
             try expect(.chunkLengths, count * 4)
             try expect(.titles, documentCount * 16)
+            try expect(.windowIndex, (count + 1) * 4)
+            let windows = sections[Int(SectionKind.windowSpans.rawValue) - 1].length / 8
+            try expect(.windowSpans, windows * 8)
+            try expect(.windowVectors, windows * dimension * 4)
             k1 = Float(bitPattern: u32(120))
             b = Float(bitPattern: u32(124))
             guard k1.isFinite, k1 >= 0, b.isFinite, b >= 0, b <= 1,

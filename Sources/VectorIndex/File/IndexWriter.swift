@@ -49,11 +49,30 @@ public enum IndexWriter {
             documentTable.append(UInt64(document.pages.count) << 32 | firstPage)
         }
         let lexical = try LexicalSections(contents.lexical, chunkCount: contents.chunks.count)
+        var windowIndex = ByteWriter(), windowSpans = ByteWriter(), windowVectors = ByteWriter()
+        if let windows = contents.windows, windows.count != contents.chunks.count {
+            throw IndexFileError(.invalidConfiguration, "windows for \(windows.count) chunks, expected \(contents.chunks.count)")
+        }
+        var windowCount: UInt32 = 0
+        for slot in contents.chunks.indices {
+            windowIndex.append(windowCount)
+            for window in contents.windows?[slot] ?? [] {
+                guard window.vector.count == builder.dimension, window.start <= window.end else {
+                    throw IndexFileError(.invalidConfiguration, "a window of chunk \(slot) has \(window.vector.count) dimensions or an empty span")
+                }
+                windowSpans.append(window.start)
+                windowSpans.append(window.end)
+                for value in window.vector { windowVectors.append(value.bitPattern) }
+                windowCount += 1
+            }
+        }
+        windowIndex.append(windowCount)
 
         let owned: [(SectionKind, [UInt8])] = [
             (.chunks, chunkTable.bytes), (.documents, documentTable.bytes), (.text, text.bytes),
             (.terms, lexical.terms.bytes), (.termText, lexical.termText.bytes), (.postings, lexical.postings.bytes),
             (.chunkLengths, lexical.chunkLengths.bytes), (.pageMap, pageMap.bytes), (.titles, titles.bytes),
+            (.windowIndex, windowIndex.bytes), (.windowSpans, windowSpans.bytes), (.windowVectors, windowVectors.bytes),
         ]
         try IndexFileError.rethrowing {
             try withRawBuffers(owned.map(\.1)) { raws in

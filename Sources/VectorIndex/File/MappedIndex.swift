@@ -208,6 +208,7 @@ public final class MappedIndex: @unchecked Sendable {
             }
         }
         try verifyLexicalIndex()
+        try verifyWindows()
         for index in 0..<header.documentCount { _ = try document(at: index) }
     }
 }

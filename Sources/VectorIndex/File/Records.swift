@@ -68,6 +68,18 @@ public struct PageStart: Sendable, Hashable, Codable {
     }
 }
 
+/// One embedded passage of a chunk: its span in Unicode scalars of the chunk's text and its vector.
+public struct ChunkWindow: Sendable, Hashable {
+    public var start: UInt32
+    public var end: UInt32
+    public var vector: [Float]
+    public init(start: UInt32, end: UInt32, vector: [Float]) {
+        self.start = start
+        self.end = end
+        self.vector = vector
+    }
+}
+
 /// The lexical (BM25) index an index file carries, as the writer receives it: each chunk's
 /// terms with their frequencies. The terms are opaque here (the Retrieval layer's analyser makes
 /// them); the writer sorts them into a dictionary with postings.
@@ -97,14 +109,17 @@ public struct IndexContents: Sendable {
     public var documents: [DocumentRecord]
     /// nil: the file gets an empty lexical index (every lexical search finds nothing).
     public var lexical: LexicalContents?
+    /// Each chunk's embedded passages, in slot order (nil: none).
+    public var windows: [[ChunkWindow]]?
 
-    public init(embedderDescriptor: [UInt8], sourceDigest: [UInt8], createdAt: Int64, chunks: [ChunkRecord], documents: [DocumentRecord], lexical: LexicalContents? = nil) {
+    public init(embedderDescriptor: [UInt8], sourceDigest: [UInt8], createdAt: Int64, chunks: [ChunkRecord], documents: [DocumentRecord], lexical: LexicalContents? = nil, windows: [[ChunkWindow]]? = nil) {
         self.embedderDescriptor = embedderDescriptor
         self.sourceDigest = sourceDigest
         self.createdAt = createdAt
         self.chunks = chunks
         self.documents = documents
         self.lexical = lexical
+        self.windows = windows
     }
 
     /// `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.

@@ -27,14 +27,23 @@ struct RetrievalOptions: ParsableArguments {
     @Option(help: "Fused candidates re-ranked by their best window (default 10).")
     var rerankDepth: Int?
 
+    @Option(help: "Share of a chunk's dense score from its best passage (default 0.5).")
+    var passageWeight: Float?
+
+    @Option(help: "Excerpt bonus for sentences in the best passage (default 0.15).")
+    var passageBonus: Float?
+
     @Option(help: "Follow-ups: weight of the context + question vector (default 1.0).")
     var contextWeight: Float?
 
-    @Option(help: "Follow-ups: lexical weight of the previous user turn's words (default 0.35).")
+    @Option(help: "Follow-ups: lexical weight of the previous user turn's words (default 0.5).")
     var contextTermWeight: Float?
 
     @Option(help: "Follow-ups: weight of context words when locating the excerpt (default 0.7).")
     var excerptContextWeight: Float?
+
+    @Option(help: "Follow-ups: context weights kept for a self-contained question (default 0.5).")
+    var selfContainedShare: Float?
 
     @Option(help: "Follow-ups: earlier user turns used (default 2).")
     var contextTurns: Int?
@@ -62,10 +71,13 @@ struct RetrievalOptions: ParsableArguments {
         if let weight { settings.denseWeight = weight }
         if let candidates { settings.candidates = candidates }
         if let windowWeight { settings.windowWeight = windowWeight }
+        if let passageWeight { settings.passageWeight = passageWeight }
+        if let passageBonus { settings.passageBonus = passageBonus }
         if let rerankDepth { settings.rerankDepth = rerankDepth }
         if let contextWeight { settings.contextWeight = contextWeight }
         if let contextTermWeight { settings.contextTermWeight = contextTermWeight }
         if let contextTurns { settings.contextTurns = contextTurns }
+        if let selfContainedShare { settings.selfContainedShare = selfContainedShare }
         if let excerptContextWeight { settings.excerptContextWeight = excerptContextWeight }
         return settings
     }
