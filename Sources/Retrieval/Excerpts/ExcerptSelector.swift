@@ -46,11 +46,12 @@ struct ExcerptSelector {
     /// for one (`AnswerType`).
     static let numberBonus: Float = 0.3
 
-    /// `termWeights`: query term → weight × IDF. Returns the excerpt and the best-window score.
+    /// `termWeights`: query term → weight × IDF. Returns the excerpt, the best-window score and
+    /// the query terms the chunk contains.
     /// `passage`: the chunk's best embedded window (scalars of its text); sentences in it gain
     /// `passageBonus` of the query's weight.
     func excerpt(of chunk: ChunkRecord, document: DocumentRecord, termWeights: [String: Float], expectsNumber: Bool = false,
-                 passage: Range<Int>? = nil, passageBonus: Float = 0) -> (excerpt: Excerpt, score: Float) {
+                 passage: Range<Int>? = nil, passageBonus: Float = 0) -> (excerpt: Excerpt, score: Float, present: Set<String>) {
         let scalars = Array(chunk.text.unicodeScalars)
         let sentences = Self.sentences(scalars)
         let words = analyzer.words(chunk.text)
@@ -90,7 +91,7 @@ struct ExcerptSelector {
             }
         }
         guard !sentences.isEmpty, !best.range.isEmpty else {
-            return (Excerpt(text: "", start: Int(chunk.start), end: Int(chunk.start), pageStart: page(chunk.pageStart), pageEnd: page(chunk.pageStart)), 0)
+            return (Excerpt(text: "", start: Int(chunk.start), end: Int(chunk.start), pageStart: page(chunk.pageStart), pageEnd: page(chunk.pageStart)), 0, [])
         }
         let windowScore = possible > 0 ? best.terms / possible : 0
         var span = sentences[best.range.lowerBound].lowerBound..<sentences[best.range.upperBound - 1].upperBound
@@ -105,7 +106,7 @@ struct ExcerptSelector {
         } else {
             (pageStart, pageEnd) = (document.page(at: start), document.page(at: max(start, end - 1)))
         }
-        return (Excerpt(text: text, start: start, end: end, pageStart: pageStart, pageEnd: pageEnd), windowScore)
+        return (Excerpt(text: text, start: start, end: end, pageStart: pageStart, pageEnd: pageEnd), windowScore, Set(sentenceFrequency.keys))
     }
 
     private func page(_ stored: UInt32) -> Int? { stored == 0 ? nil : Int(stored) }

@@ -18,42 +18,51 @@ public struct LexicalAnalyzer: Sendable {
     }
 
     private let tokenizer: WordPieceTokenizer
+    /// The term of every vocabulary piece that can be a whole word, by id, computed once: most
+    /// words are one piece, so analysing a chunk allocates almost nothing.
+    private let pieceTerms: [String?]
 
     public init(tokenizer: WordPieceTokenizer) {
         self.tokenizer = tokenizer
+        pieceTerms = (0..<tokenizer.vocabularySize).map { id in
+            let piece = tokenizer.piece(for: Int32(id))
+            return piece.hasPrefix("##") || Int32(id) == WordPieceTokenizer.unknownID ? nil : Self.term(piece)
+        }
     }
 
-    /// Every word of `text` in order, with its term.
+    /// Every word of `text` in order, with its term. Words are read back from the WordPiece
+    /// tokens (a word is a piece and its `##` continuations; its text the pieces joined).
     public func words(_ text: String) -> [Word] {
         let tokens = tokenizer.tokenize(text)
         var words: [Word] = []
         words.reserveCapacity(tokens.count)
         var scalars: [Unicode.Scalar]?
-        var current = ""
-        var start = 0, end = 0
-        func finish() {
-            guard !current.isEmpty else { return }
-            words.append(Word(term: Self.term(current), start: start, end: end))
-            current = ""
-        }
-        for token in tokens {
-            if !token.isContinuation {
-                finish()
-                start = token.start
-            }
-            end = token.end
-            if token.id == WordPieceTokenizer.unknownID {
-                // A word the vocabulary cannot spell: its own scalars, lower-cased.
-                if scalars == nil { scalars = Array(text.unicodeScalars) }
-                var view = String.UnicodeScalarView()
-                view.append(contentsOf: scalars.map { $0[token.start..<token.end] } ?? [])
-                current += String(view).lowercased()
+        var index = 0
+        while index < tokens.count {
+            let first = tokens[index]
+            var next = index + 1
+            while next < tokens.count && tokens[next].isContinuation { next += 1 }
+            let end = tokens[next - 1].end
+            if next == index + 1, first.id != WordPieceTokenizer.unknownID, first.id >= 0, Int(first.id) < pieceTerms.count {
+                words.append(Word(term: pieceTerms[Int(first.id)], start: first.start, end: end))
             } else {
-                let piece = tokenizer.piece(for: token.id)
-                current += token.isContinuation && piece.hasPrefix("##") ? String(piece.dropFirst(2)) : piece
+                var word = ""
+                for token in tokens[index..<next] {
+                    if token.id == WordPieceTokenizer.unknownID {
+                        // A word the vocabulary cannot spell: its own scalars, lower-cased.
+                        if scalars == nil { scalars = Array(text.unicodeScalars) }
+                        var view = String.UnicodeScalarView()
+                        view.append(contentsOf: scalars.map { $0[token.start..<token.end] } ?? [])
+                        word += String(view).lowercased()
+                    } else {
+                        let piece = tokenizer.piece(for: token.id)
+                        word += token.isContinuation && piece.hasPrefix("##") ? String(piece.dropFirst(2)) : piece
+                    }
+                }
+                words.append(Word(term: word.isEmpty ? nil : Self.term(word), start: first.start, end: end))
             }
+            index = next
         }
-        finish()
         return words
     }
 

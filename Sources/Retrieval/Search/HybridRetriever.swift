@@ -113,30 +113,31 @@ public struct HybridRetriever: Sendable {
         let expectsNumber = AnswerType.expectsNumber(query.question)
         let depth = min(ranked.count, max(k, settings.rerankDepth))
         var hits: [RetrievedHit] = []
+        var presentTerms: [UInt32: Set<String>] = [:]
         hits.reserveCapacity(depth)
         for entry in ranked.prefix(depth) {
             let chunk = try index.chunk(at: entry.slot)
             let document = try index.document(at: Int(chunk.documentIndex))
             let passage = passages[entry.slot].map { $0.start..<$0.end }
-            let (excerpt, window) = selector.excerpt(of: chunk, document: document, termWeights: termWeights, expectsNumber: expectsNumber, passage: passage, passageBonus: settings.passageBonus)
+            let (excerpt, window, present) = selector.excerpt(of: chunk, document: document, termWeights: termWeights, expectsNumber: expectsNumber, passage: passage, passageBonus: settings.passageBonus)
             let score = method == .hybrid ? entry.score + settings.windowWeight * window : entry.score
+            presentTerms[entry.slot] = present
             hits.append(RetrievedHit(slot: entry.slot, chunk: chunk, document: document, score: score,
                                      dense: entry.components.dense, lexical: method == .dense ? nil : entry.components.lexical, excerpt: excerpt))
         }
         hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.slot < $1.slot }
         if hits.count > k { hits.removeLast(hits.count - k) }
         let confidence = Confidence.of(denseScores: vector == nil ? [] : hits.compactMap { $0.dense?.score },
-                                       lexicalCoverage: hits.first.map { coverage(of: ownTerms, in: $0.chunk.text, weights: termWeights) })
+                                       lexicalCoverage: hits.first.map { coverage(of: ownTerms, present: presentTerms[$0.slot] ?? [], weights: termWeights) })
         return RetrievalResult(hits: hits, method: method, query: queryText, usedContext: usedContext, confidence: confidence,
                                embedMilliseconds: embedMilliseconds, searchMilliseconds: (clock.now - searchStart).milliseconds)
     }
 
-    /// The share of the question's own IDF mass present in `text`.
-    private func coverage(of terms: Set<String>, in text: String, weights: [String: Float]) -> Double {
+    /// The share of the question's own IDF mass among the `present` terms of a chunk.
+    private func coverage(of terms: Set<String>, present: Set<String>, weights: [String: Float]) -> Double {
         let total = terms.reduce(Float(0)) { $0 + (weights[$1] ?? 0) }
         guard total > 0 else { return 0 }
-        let present = Set(analyzer.terms(text)).intersection(terms)
-        return Double(present.reduce(Float(0)) { $0 + (weights[$1] ?? 0) } / total)
+        return Double(present.intersection(terms).reduce(Float(0)) { $0 + (weights[$1] ?? 0) } / total)
     }
 }
 

@@ -182,11 +182,12 @@ public final class HNSWBuilder {
     }
 }
 
-/// SplitMix64: a tiny, seedable, well-mixed generator (levels must be reproducible).
-struct SplitMix64 {
+/// SplitMix64: a tiny, seedable, well-mixed generator (levels must be reproducible; the
+/// benchmarks' generated data too).
+public struct SplitMix64: Sendable {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -17,6 +17,7 @@ struct Bench: AsyncParsableCommand {
             OllamaClientBench.self,
             IngestBench.self,
             ServerBench.self,
+            RetrievalBench.self,
         ]
     )
 }

@@ -22,6 +22,7 @@ struct RunCommand: ParsableCommand {
         "embed": ["--queries", "10", "--chunks", "1"], "ollama-client": ["--batches", "5"],
         "ingest": ["--files", "2", "--pages", "3"],
         "server": ["--concurrency", "1,2", "--seconds", "0.5", "--creators", "10", "--open", "3", "--flips", "5"],
+        "retrieval": ["--sizes", "300", "--queries", "20", "--words", "200", "--no-quality"],
     ]
 
     struct Target: Decodable {
