@@ -34,11 +34,9 @@ public struct Excerpt: Sendable, Hashable, Codable {
 ///
 /// The window's weight over the query's total weight (0…1) is the chunk's best-window score,
 /// which `HybridRetriever` adds to the fused score: a long chunk is judged by its best passage.
-struct ExcerptSelector {
+enum ExcerptSelector {
     static let maxSentences = 2
     static let maxScalars = 400
-
-    let analyzer: LexicalAnalyzer
 
     static let titleDiscount: Float = 0.3
 
@@ -50,21 +48,14 @@ struct ExcerptSelector {
     /// the query terms the chunk contains.
     /// `passage`: the chunk's best embedded window (scalars of its text); sentences in it gain
     /// `passageBonus` of the query's weight.
-    func excerpt(of chunk: ChunkRecord, document: DocumentRecord, termWeights: [String: Float], expectsNumber: Bool = false,
+    static func excerpt(of chunk: ChunkRecord, document: DocumentRecord, analysis: ChunkAnalysis, termWeights: [String: Float], expectsNumber: Bool = false,
                  passage: Range<Int>? = nil, passageBonus: Float = 0) -> (excerpt: Excerpt, score: Float, present: Set<String>) {
-        let scalars = Array(chunk.text.unicodeScalars)
-        let sentences = Self.sentences(scalars)
-        let words = analyzer.words(chunk.text)
-        // Distinct terms per sentence.
-        var termsBySentence = [Set<String>](repeating: [], count: sentences.count)
-        var sentence = 0
-        for word in words {
-            while sentence + 1 < sentences.count && word.start >= sentences[sentence + 1].lowerBound { sentence += 1 }
-            if let term = word.term, termWeights[term] != nil { termsBySentence[sentence].insert(term) }
-        }
+        let sentences = analysis.sentences
+        // Distinct query terms per sentence.
+        let termsBySentence: [[String]] = sentences.indices.map { analysis.terms(ofSentence: $0, in: termWeights) }
         var sentenceFrequency: [String: Int] = [:]
         for terms in termsBySentence { for term in terms { sentenceFrequency[term, default: 0] += 1 } }
-        let titleTerms = Set(analyzer.terms(document.title.isEmpty ? ChunkContext.fileTitle(document.path) : document.title))
+        let titleTerms = analysis.titleTerms
         let total = log(1 + Float(max(sentences.count, 1)))
         var weights: [String: Float] = [:]
         for (term, weight) in termWeights {
@@ -72,7 +63,7 @@ struct ExcerptSelector {
             weights[term] = weight * specificity * (titleTerms.contains(term) ? Self.titleDiscount : 1)
         }
         let possible = termWeights.reduce(Float(0)) { $0 + $1.value * (titleTerms.contains($1.key) ? Self.titleDiscount : 1) }
-        let hasNumber = expectsNumber ? sentences.map { range in scalars[range].contains { $0.properties.numericType != nil } } : []
+        let hasNumber = analysis.hasNumber
         var best = (score: Float(-1), terms: Float(0), range: 0..<min(1, sentences.count))
         for first in sentences.indices {
             var terms = Set<String>()
@@ -96,6 +87,7 @@ struct ExcerptSelector {
         let windowScore = possible > 0 ? best.terms / possible : 0
         var span = sentences[best.range.lowerBound].lowerBound..<sentences[best.range.upperBound - 1].upperBound
         if span.count > Self.maxScalars { span = span.lowerBound..<(span.lowerBound + Self.maxScalars) }
+        let scalars = Array(chunk.text.unicodeScalars)
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars[span])
         let text = String(view).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") + (span.upperBound < sentences[best.range.upperBound - 1].upperBound ? "…" : "")
@@ -109,7 +101,7 @@ struct ExcerptSelector {
         return (Excerpt(text: text, start: start, end: end, pageStart: pageStart, pageEnd: pageEnd), windowScore, Set(sentenceFrequency.keys))
     }
 
-    private func page(_ stored: UInt32) -> Int? { stored == 0 ? nil : Int(stored) }
+    private static func page(_ stored: UInt32) -> Int? { stored == 0 ? nil : Int(stored) }
 
     /// Sentence spans: cut after `.`, `!`, `?` followed by white space, at blank lines, before
     /// list items, at page breaks, and after a heading (a line under 45 characters without
@@ -117,14 +109,15 @@ struct ExcerptSelector {
     /// longer than 300 characters (a table, a list without full stops) is cut at its line ends.
     /// Surrounding white space trimmed.
     static func sentences(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        func isSpace(_ c: Unicode.Scalar) -> Bool { c.value < 128 ? (c == " " || c == "\n" || c == "\t" || c == "\r" || c == "\u{000C}") : c.properties.isWhitespace }
         var result: [Range<Int>] = []
         var start = 0
         var lineStart = 0
         func close(_ end: Int) {
             var s = start
-            while s < end && scalars[s].properties.isWhitespace { s += 1 }
+            while s < end && isSpace(scalars[s]) { s += 1 }
             var e = end
-            while e > s && scalars[e - 1].properties.isWhitespace { e -= 1 }
+            while e > s && isSpace(scalars[e - 1]) { e -= 1 }
             if e > s { result.append(contentsOf: splitLong(s..<e)) }
             start = end
         }
@@ -140,7 +133,7 @@ struct ExcerptSelector {
             let next: Unicode.Scalar? = i + 1 < scalars.count ? scalars[i + 1] : nil
             if c == "\u{000C}" || (c == "\n" && (next == "\n" || next == "-" || next == "•" || next == "*" || isHeading(lineEnd: i))) {
                 close(i + 1)
-            } else if (c == "." || c == "!" || c == "?"), let next, next.properties.isWhitespace {
+            } else if (c == "." || c == "!" || c == "?"), let next, isSpace(next) {
                 close(i + 1)
             }
             if c == "\n" || c == "\u{000C}" { lineStart = i + 1 }

@@ -22,9 +22,13 @@ public typealias QueryEmbedding = @Sendable (String) async throws -> [Float]
 /// is where the excerpt is looked for first.
 public struct HybridRetriever: Sendable {
     public let analyzer: LexicalAnalyzer
+    private let analyses: ChunkAnalysisCache
 
-    public init(tokenizer: WordPieceTokenizer) {
+    /// `cachedChunks`: analyses of recently retrieved chunks kept for their excerpts (about
+    /// 14 KB each for 1,000-token chunks; 0 turns the cache off).
+    public init(tokenizer: WordPieceTokenizer, cachedChunks: Int = 1024) {
         analyzer = LexicalAnalyzer(tokenizer: tokenizer)
+        analyses = ChunkAnalysisCache(capacity: cachedChunks)
     }
 
     public func retrieve(_ query: ConversationQuery, in index: MappedIndex, k: Int, ef: Int? = nil,
@@ -109,7 +113,6 @@ public struct HybridRetriever: Sendable {
             let idf = Float(log(1 + Double((Float(index.count) - frequency + 0.5) / (frequency + 0.5))))
             termWeights[term.term] = max(term.weight, settings.excerptContextWeight * dependence) * idf
         }
-        let selector = ExcerptSelector(analyzer: analyzer)
         let expectsNumber = AnswerType.expectsNumber(query.question)
         let depth = min(ranked.count, max(k, settings.rerankDepth))
         var hits: [RetrievedHit] = []
@@ -119,7 +122,10 @@ public struct HybridRetriever: Sendable {
             let chunk = try index.chunk(at: entry.slot)
             let document = try index.document(at: Int(chunk.documentIndex))
             let passage = passages[entry.slot].map { $0.start..<$0.end }
-            let (excerpt, window, present) = selector.excerpt(of: chunk, document: document, termWeights: termWeights, expectsNumber: expectsNumber, passage: passage, passageBonus: settings.passageBonus)
+            let analysis = analyses.analysis(.init(file: index.url.path, slot: entry.slot)) {
+                ChunkAnalysis(chunk: chunk, document: document, analyzer: analyzer)
+            }
+            let (excerpt, window, present) = ExcerptSelector.excerpt(of: chunk, document: document, analysis: analysis, termWeights: termWeights, expectsNumber: expectsNumber, passage: passage, passageBonus: settings.passageBonus)
             let score = method == .hybrid ? entry.score + settings.windowWeight * window : entry.score
             presentTerms[entry.slot] = present
             hits.append(RetrievedHit(slot: entry.slot, chunk: chunk, document: document, score: score,
