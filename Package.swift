@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "VectorIndex", "Tokenization", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "IngestionTests", dependencies: ["Ingestion", "Embedding", "VectorIndex", "Tokenization", "Documents", "TestSupport"],
+            name: "IngestionTests", dependencies: ["Ingestion", "Embedding", "VectorIndex", "Retrieval", "Tokenization", "Documents", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "StateTests", dependencies: ["State", "TestSupport"], swiftSettings: swiftSettings),

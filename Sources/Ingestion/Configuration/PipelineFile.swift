@@ -16,9 +16,8 @@ import Yams
 /// index: {m: 16, ef_construction: 200, ef_search: 64}
 /// retention: 5
 /// persona: "You are a friendly running coach..."
-/// retrieval: {method: hybrid, weight: 0.5, candidates: 50, context_turns: 2, context_weight: 1.0,
-///             context_term_weight: 0.35, window_weight: 0.3, rerank_depth: 10,
-///             k: 4, min_confidence: 0.25}   # k, min_confidence: serve only
+/// retrieval: {method: hybrid, weight: 0.5, candidates: 50, k: 4, min_confidence: 0.25, ...}
+///                               # every key: README; k, min_confidence: serve only
 /// evaluation: {questions: corpora/dev-questions.jsonl, min_recall_at_5: 0.9, max_regression: 0.02}
 /// ```
 public enum PipelineFile {
@@ -85,23 +84,21 @@ public enum PipelineFile {
         if let value = top["retention"] { configuration.retention = try reader.int(value, key: "retention") }
         if let value = top["persona"] { configuration.persona = try reader.optionalString(value, key: "persona") }
         if let node = top["retrieval"] {
-            let fields = try reader.mapping(node, key: "retrieval", allowed: ["method", "weight", "candidates", "context_turns", "context_weight", "context_term_weight", "window_weight", "rerank_depth", "k", "min_confidence"])
-            if let value = fields["method"] {
-                let name = try reader.string(value, key: "retrieval.method")
-                guard let method = RetrievalSettings.Method(rawValue: name) else {
-                    throw .configuration("\(path):\(reader.line(value)): retrieval.method must be hybrid, dense or lexical, not \(name.debugDescription)")
+            let fields = try reader.mapping(node, key: "retrieval", allowed: Set(["method", "k", "min_confidence"] + RetrievalSettings.numericKeys))
+            for (key, value) in fields {
+                switch key {
+                case "method":
+                    let name = try reader.string(value, key: "retrieval.method")
+                    guard let method = RetrievalSettings.Method(rawValue: name) else {
+                        throw .configuration("\(path):\(reader.line(value)): retrieval.method must be hybrid, dense or lexical, not \(name.debugDescription)")
+                    }
+                    configuration.retrieval.method = method
+                case "k", "min_confidence":
+                    _ = try reader.number(value, key: "retrieval.\(key)")  // read by the server
+                default:
+                    _ = configuration.retrieval.set(key, to: try reader.number(value, key: "retrieval.\(key)"))
                 }
-                configuration.retrieval.method = method
             }
-            if let value = fields["weight"] { configuration.retrieval.denseWeight = Float(try reader.number(value, key: "retrieval.weight")) }
-            if let value = fields["candidates"] { configuration.retrieval.candidates = try reader.int(value, key: "retrieval.candidates") }
-            if let value = fields["context_turns"] { configuration.retrieval.contextTurns = try reader.int(value, key: "retrieval.context_turns") }
-            if let value = fields["context_weight"] { configuration.retrieval.contextWeight = Float(try reader.number(value, key: "retrieval.context_weight")) }
-            if let value = fields["context_term_weight"] { configuration.retrieval.contextTermWeight = Float(try reader.number(value, key: "retrieval.context_term_weight")) }
-            if let value = fields["window_weight"] { configuration.retrieval.windowWeight = Float(try reader.number(value, key: "retrieval.window_weight")) }
-            if let value = fields["rerank_depth"] { configuration.retrieval.rerankDepth = try reader.int(value, key: "retrieval.rerank_depth") }
-            if let value = fields["k"] { _ = try reader.int(value, key: "retrieval.k") }
-            if let value = fields["min_confidence"] { _ = try reader.number(value, key: "retrieval.min_confidence") }
         }
         if let node = top["evaluation"] {
             let fields = try reader.mapping(node, key: "evaluation", allowed: ["questions", "min_recall_at_5", "max_regression"])

@@ -1,6 +1,6 @@
 /// How a retrieval ranks chunks: which retrievers, how they are fused, how follow-ups borrow
 /// their conversation. Defaults are the figures measured best on the development sets in
-/// `corpora/` (README, "Retrieval quality"); a pipeline's `retrieval:` section and a request
+/// `corpora/` (README, "Retrieval"); a pipeline's `retrieval:` section and a request
 /// may override them.
 public struct RetrievalSettings: Sendable, Hashable, Codable {
     public enum Method: String, Sendable, Hashable, Codable, CaseIterable {
@@ -43,6 +43,32 @@ public struct RetrievalSettings: Sendable, Hashable, Codable {
 
     public init() {}
 
+    /// The numeric keys of a pipeline file's `retrieval:` section (besides `method`), one per
+    /// setting: the one table both pipeline readers (ingest's and the server's) use.
+    public static let numericKeys = [
+        "weight", "candidates", "context_turns", "context_weight", "context_term_weight", "self_contained_share",
+        "excerpt_context_weight", "passage_weight", "passage_bonus", "window_weight", "rerank_depth",
+    ]
+
+    /// Sets the setting a pipeline key names; false for a key that is not one.
+    public mutating func set(_ key: String, to value: Double) -> Bool {
+        switch key {
+        case "weight": denseWeight = Float(value)
+        case "candidates": candidates = Int(value)
+        case "context_turns": contextTurns = Int(value)
+        case "context_weight": contextWeight = Float(value)
+        case "context_term_weight": contextTermWeight = Float(value)
+        case "self_contained_share": selfContainedShare = Float(value)
+        case "excerpt_context_weight": excerptContextWeight = Float(value)
+        case "passage_weight": passageWeight = Float(value)
+        case "passage_bonus": passageBonus = Float(value)
+        case "window_weight": windowWeight = Float(value)
+        case "rerank_depth": rerankDepth = Int(value)
+        default: return false
+        }
+        return true
+    }
+
     /// A one-line error naming the field, or nil.
     public func problem() -> String? {
         if !(0...1).contains(denseWeight) { return "retrieval weight must be between 0 and 1 (got \(denseWeight))" }
@@ -50,6 +76,7 @@ public struct RetrievalSettings: Sendable, Hashable, Codable {
         if !(0...10).contains(contextTurns) { return "retrieval context_turns must be between 0 and 10 (got \(contextTurns))" }
         if !(0...10).contains(contextWeight) { return "retrieval context_weight must be between 0 and 10 (got \(contextWeight))" }
         if !(0...1).contains(contextTermWeight) { return "retrieval context_term_weight must be between 0 and 1 (got \(contextTermWeight))" }
+        if !(0...1).contains(excerptContextWeight) { return "retrieval excerpt_context_weight must be between 0 and 1 (got \(excerptContextWeight))" }
         if !(0...1).contains(selfContainedShare) { return "retrieval self_contained_share must be between 0 and 1 (got \(selfContainedShare))" }
         if !(0...1).contains(passageWeight) { return "retrieval passage_weight must be between 0 and 1 (got \(passageWeight))" }
         if !(0...2).contains(passageBonus) { return "retrieval passage_bonus must be between 0 and 2 (got \(passageBonus))" }

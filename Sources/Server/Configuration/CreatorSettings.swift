@@ -3,8 +3,9 @@ import Retrieval
 import Yams
 
 /// Each creator's persona and retrieval settings, read from the pipeline files (`creator:`,
-/// `persona:`, `index.ef_search`, optional `retrieval.k`). Read once at start; a creator
-/// without a pipeline file gets the defaults.
+/// `persona:`, `index.ef_search`, the `retrieval:` section: `k`, `min_confidence` and every
+/// `RetrievalSettings` key). Read once at start; a creator without a pipeline file gets the
+/// defaults, and one whose retrieval settings are out of range gets the default ones.
 struct CreatorSettings: Sendable {
     private let byCreator: [String: AnsweringSettings]
     let defaults: AnsweringSettings
@@ -22,18 +23,11 @@ struct CreatorSettings: Sendable {
                 if let ef = file.index?.ef_search, ef > 0 { creator.efSearch = ef }
                 if let k = file.retrieval?.k, (1...20).contains(k) { creator.k = k }
                 if let minimum = file.retrieval?.min_confidence, (0...1).contains(minimum) { creator.minimumConfidence = minimum }
-                if let fields = file.retrieval {
-                    var search = creator.search
-                    if let method = fields.method.flatMap(RetrievalSettings.Method.init(rawValue:)) { search.method = method }
-                    if let weight = fields.weight { search.denseWeight = weight }
-                    if let candidates = fields.candidates { search.candidates = candidates }
-                    if let turns = fields.context_turns { search.contextTurns = turns }
-                    if let weight = fields.context_weight { search.contextWeight = weight }
-                    if let weight = fields.context_term_weight { search.contextTermWeight = weight }
-                    if let weight = fields.window_weight { search.windowWeight = weight }
-                    if let depth = fields.rerank_depth { search.rerankDepth = depth }
-                    if search.problem() == nil { creator.search = search }
+                for (key, value) in file.retrieval?.fields ?? [:] {
+                    if key == "method", let method = RetrievalSettings.Method(rawValue: value) { creator.search.method = method }
+                    if let number = Double(value) { _ = creator.search.set(key, to: number) }
                 }
+                if creator.search.problem() != nil { creator.search = defaults.search }
                 settings[file.creator] = creator
             }
         }
@@ -50,9 +44,25 @@ private struct PipelineServingFields: Decodable {
     struct Index: Decodable { var ef_search: Int? }
     struct Retrieval: Decodable {
         var k: Int?; var min_confidence: Double?
-        var method: String?; var weight: Float?; var candidates: Int?
-        var context_turns: Int?; var context_weight: Float?; var context_term_weight: Float?
-        var window_weight: Float?; var rerank_depth: Int?
+        /// Every scalar of the section, for `RetrievalSettings.set`.
+        var fields: [String: String]
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: AnyKey.self)
+            k = try? container.decodeIfPresent(Int.self, forKey: AnyKey("k"))
+            min_confidence = try? container.decodeIfPresent(Double.self, forKey: AnyKey("min_confidence"))
+            var fields: [String: String] = [:]
+            for key in container.allKeys { if let value = try? container.decode(String.self, forKey: key) { fields[key.stringValue] = value } }
+            self.fields = fields
+        }
+    }
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
     var creator: String
     var persona: String?

@@ -82,7 +82,7 @@ struct AnswerService: Sendable {
     private func extractive(_ passages: [Passage]) -> String {
         var text = "From the coaching material:"
         for (offset, passage) in passages.enumerated() {
-            text += "\n\n[\(offset + 1)] \(PromptBuilder.label(passage)): \"\(passage.excerpt.text)\""
+            text += "\n\n[\(offset + 1)] \(PromptBuilder.label(passage, excerpt: true)): \"\(passage.excerpt.text)\""
         }
         return text
     }

@@ -43,9 +43,11 @@ struct PromptBuilder: Sendable {
     func count(_ text: String) -> Int { tokenizer.tokenize(text).count }
 
     /// `guide.pdf, pp. 3–4`
-    static func label(_ passage: Passage) -> String {
-        guard let start = passage.pageStart else { return passage.document }
-        let end = passage.pageEnd ?? start
+    /// "doc, p. 3" / "doc, pp. 1–4": the chunk's pages (for the prompt, which shows the whole
+    /// chunk), or with `excerpt` those of the quoted excerpt.
+    static func label(_ passage: Passage, excerpt: Bool = false) -> String {
+        guard let start = excerpt ? passage.excerpt.pageStart : passage.pageStart else { return passage.document }
+        let end = (excerpt ? passage.excerpt.pageEnd : passage.pageEnd) ?? start
         return end == start ? "\(passage.document), p. \(start)" : "\(passage.document), pp. \(start)–\(end)"
     }
 }
