@@ -6,7 +6,7 @@ public import Tokenization
 /// anyway); the window vectors are kept too, so retrieval can score a chunk by its best passage
 /// and point its excerpt at that passage. Ollama embedders get the same windows.
 public enum ChunkWindows {
-    public static let maxPieces = 254
+    public static let maxPieces = 128
 
     /// Scalar ranges of `text` (a chunk) and their token counts; one window for a short chunk.
     public static func split(_ text: String, titleTokens: Int, tokenizer: WordPieceTokenizer) -> [(range: Range<Int>, tokens: Int)] {
