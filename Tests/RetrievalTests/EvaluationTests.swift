@@ -2,6 +2,7 @@ import Foundation
 import Retrieval
 import Testing
 import TestSupport
+import VectorIndex
 
 /// `coachrag eval`'s figures on a hand-checked case, and question-file errors.
 @Suite struct EvaluationTests {
@@ -42,6 +43,24 @@ import TestSupport
         for key in ["\"questions\"", "\"k\"", "\"recall_at_k\"", "\"span_hit_at_k\"", "\"mrr_at_10\"", "\"ndcg_at_10\"", "\"page_accuracy\"", "\"by_kind\"", "\"misses\""] {
             #expect(json.contains(key))
         }
+    }
+
+    @Test func pageAccuracyCountsTheExcerptsPagesOrAQuoteOfTheSpan() async throws {
+        let text = "Eat protein at every meal.\u{000C}Summary: aim for 30 grams of protein at each meal."
+        let secondPage = (Array(text.unicodeScalars).firstIndex(of: "\u{000C}") ?? 0) + 1
+        let document = RetrievalFixture.document("guide.pdf", pages: [PageStart(start: 0, number: 1), PageStart(start: UInt32(secondPage), number: 2)])
+        let index = try fixture.index([.init(text: text, vector: [1, 0]), .init(text: "Unrelated.", vector: [0, 1])], documents: [document])
+        let file = try write([
+            // The span is quoted on page 2; the question names page 2: right page.
+            #"{"id": "p2", "question": "How many grams of protein at each meal?", "answer_doc": "guide.pdf", "answer_page": 2, "answer_span": "30 grams of protein"}"#,
+            // The same statement also stands on page 5 of the real handout: quoting it counts.
+            #"{"id": "p5", "question": "How many grams of protein at each meal?", "answer_doc": "guide.pdf", "answer_page": 5, "answer_span": "30 grams of protein"}"#,
+            // Neither the page nor a quote of the span: wrong.
+            #"{"id": "px", "question": "How many grams of protein at each meal?", "answer_doc": "guide.pdf", "answer_page": 7, "answer_span": "every meal"}"#,
+        ])
+        let report = try await Evaluator(retriever: HybridRetriever(tokenizer: RetrievalFixture.tokenizer), settings: RetrievalSettings())
+            .evaluate(try EvaluationQuestion.load(file), index: index, k: 1, embed: { _ in [1, 0] })
+        #expect(abs((report.overall.pageAccuracy ?? 0) - 2.0 / 3) < 0.001)
     }
 
     @Test func badLinesAreNamed() throws {

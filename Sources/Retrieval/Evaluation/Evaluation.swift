@@ -10,7 +10,8 @@ public import VectorIndex
 /// - MRR@10: 1 / rank of the first hit from the answer document (0 beyond 10);
 /// - nDCG@10: binary relevance (a hit from the answer document), ideal = all of its chunks first;
 /// - page accuracy: the top hit is from the answer document and its excerpt's pages include
-///   `answer_page` (over questions that name a page).
+///   `answer_page`, or its excerpt quotes the answer span (a statement a handout repeats on a
+///   summary page is on both pages), over questions that name a page.
 public struct EvaluationReport: Sendable, Codable {
     public struct Figures: Sendable, Codable {
         public var questions: Int
@@ -117,8 +118,11 @@ public struct Evaluator: Sendable {
             for i in 0..<min(max(ideal, 1), 10) { idcg += 1 / log2(Double(i + 2)) }
             var page: Bool?
             if let answerPage = question.answerPage {
-                if let top = hits.first, question.isAnswer(top.document.path), let first = top.excerpt.pageStart {
-                    page = (first...(top.excerpt.pageEnd ?? first)).contains(answerPage)
+                if let top = hits.first, question.isAnswer(top.document.path) {
+                    let onPage = top.excerpt.pageStart.map { ($0...(top.excerpt.pageEnd ?? $0)).contains(answerPage) } ?? false
+                    // A statement a handout repeats (a summary page) is on every page it is quoted from.
+                    let quotesAnswer = span.map { Self.collapsed(top.excerpt.text).contains($0) } ?? false
+                    page = onPage || quotesAnswer
                 } else {
                     page = false
                 }
