@@ -23,9 +23,7 @@ struct RetrievalFixture {
         for chunk in chunks { try builder.add(Self.normalised(chunk.vector)) }
         let records = chunks.map { chunk in
             let scalars = chunk.text.unicodeScalars.count
-            let pages = documents[chunk.document].pages
             let first = documents[chunk.document].page(at: chunk.start) ?? 0, last = documents[chunk.document].page(at: chunk.start + scalars - 1) ?? 0
-            _ = pages
             return ChunkRecord(documentIndex: UInt32(chunk.document), pageStart: UInt32(first), pageEnd: UInt32(last),
                                start: UInt64(chunk.start), end: UInt64(chunk.start + scalars), tokenCount: 10, text: chunk.text)
         }
