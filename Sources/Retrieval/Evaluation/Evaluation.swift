@@ -13,6 +13,7 @@ public import VectorIndex
 ///   `answer_page`, or its excerpt quotes the answer span (a statement a handout repeats on a
 ///   summary page is on both pages), over questions that name a page.
 public struct EvaluationReport: Sendable, Codable {
+    /// The figures of one group of questions (all of them, or one kind).
     public struct Figures: Sendable, Codable {
         public var questions: Int
         public var recallAtK: Double

@@ -2,8 +2,8 @@
 /// their conversation. Defaults are the figures measured best on the development sets in
 /// `corpora/` (README, "Retrieval"); a pipeline's `retrieval:` section and a request
 /// may override them.
-public struct RetrievalSettings: Sendable, Hashable, Codable {
-    public enum Method: String, Sendable, Hashable, Codable, CaseIterable {
+public struct RetrievalSettings: Sendable, Hashable {
+    public enum Method: String, Sendable, Hashable, CaseIterable {
         /// BM25 and inner product, fused.
         case hybrid
         /// Inner product over the vectors only.
