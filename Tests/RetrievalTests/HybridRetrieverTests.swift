@@ -102,6 +102,15 @@ import VectorIndex
         #expect(String(String.UnicodeScalarView(scalars[hit.excerpt.start..<hit.excerpt.end])).hasPrefix("Teenagers need"))
     }
 
+    @Test func aNumberWrittenInWordsAnswersAHowManyQuestion() async throws {
+        let text = "Do two to four sets. Add sets gradually, by 5 percent a week."
+        let index = try fixture.index([.init(text: text, vector: [1, 0]), .init(text: "Unrelated words here.", vector: [0, 1])],
+                                      documents: [RetrievalFixture.document("strength.txt")])
+        let result = try await retriever.retrieve(ConversationQuery(question: "How many sets?"), in: index, k: 1, settings: RetrievalSettings(),
+                                                  embed: { _ in [1, 0] })
+        #expect(result.hits.first?.excerpt.text == "Do two to four sets.")
+    }
+
     @Test func hostileQuestionsGetAnAnswerNotACrash() async throws {
         let index = try sleepIndex()
         for question in ["", "?!...", String(repeating: "sleep ", count: 2_000), "睡眠はどのくらい必要ですか", "🙂🙂🙂"] {

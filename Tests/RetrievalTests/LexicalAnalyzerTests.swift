@@ -19,6 +19,10 @@ import Tokenization
         #expect(analyzer.terms("What is it? ... !!!").isEmpty)
     }
 
+    @Test func keepsPrepositionsOfTimeAndAmount() {
+        #expect(analyzer.terms("3 hours before bed, over 2.5 hours, under 60 minutes") == ["3", "hour", "before", "bed", "over", "2", "5", "hour", "under", "60", "minute"])
+    }
+
     @Test func keepsWordsTheVocabularyCannotSpellAndOtherScripts() {
         let terms = analyzer.terms("睡眠 Schlafqualität")
         #expect(terms.contains("睡"))
@@ -31,6 +35,31 @@ import Tokenization
         let words = analyzer.words(text)
         #expect(words.map { String(String.UnicodeScalarView(scalars[$0.start..<$0.end])) } == ["Adults", "need", "sleep", "."])
         #expect(words.map(\.term) == ["adult", "need", "sleep", nil])
+    }
+}
+
+/// How a question becomes weighted lexical terms.
+@Suite struct ConversationQueryTermsTests {
+    let analyzer = LexicalAnalyzer(tokenizer: try! WordPieceTokenizer.bundled())
+
+    func weights(_ question: String) -> [String: Float] {
+        Dictionary(ConversationQuery(question: question).lexicalTerms(analyzer, settings: RetrievalSettings()).map { ($0.term, $0.weight) },
+                   uniquingKeysWith: +)
+    }
+
+    @Test func theTermsOfACompoundShareOneWeight() {
+        let terms = weights("When do I stop alcohol in the 10-3-2-1-0 routine?")
+        #expect(terms["alcohol"] == 1 && terms["routine"] == 1)
+        for digit in ["10", "3", "2", "1", "0"] { #expect(abs((terms[digit] ?? 0) - 0.2) < 1e-6, "\(digit)") }
+    }
+
+    @Test func numbersAlsoCountInTheirOtherSpellingAtHalfWeight() {
+        let terms = weights("What does the first week look like with 2 sets of twelve?")
+        #expect(terms["first"] == 1 && terms["1"] == 0.5)
+        #expect(terms["2"] == 1 && terms["two"] == 0.5)
+        #expect(terms["twelve"] == 1 && terms["12"] == 0.5)
+        // "second" is a unit of time far more often than an ordinal; "one" a pronoun.
+        #expect(weights("one second")["2"] == nil && weights("one second")["1"] == nil)
     }
 }
 

@@ -73,8 +73,9 @@ public struct PipelineConfiguration: Sendable, Hashable {
     }
 
     /// The configuration's part of the source digest: anything that changes the index.
-    /// `lex1`: chunks embedded and indexed with their title, lexical sections (format 1.1).
+    /// `lex2`: chunks embedded and indexed with their title, lexical sections (format 1.1), with
+    /// the stop-word list that keeps prepositions of time and amount.
     var fingerprint: String {
-        "repr=lex1;chunk=\(chunking.maxTokens)/\(chunking.overlap);m=\(index.connectivity)/\(index.baseConnectivity);efc=\(index.expansionAdd);ef=\(index.expansionSearch);seed=\(index.seed)"
+        "repr=lex2;chunk=\(chunking.maxTokens)/\(chunking.overlap);m=\(index.connectivity)/\(index.baseConnectivity);efc=\(index.expansionAdd);ef=\(index.expansionSearch);seed=\(index.seed)"
     }
 }

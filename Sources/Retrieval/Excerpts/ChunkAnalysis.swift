@@ -2,9 +2,9 @@ import Synchronization
 public import VectorIndex
 
 /// What excerpt selection needs to know of a chunk, computed once: its sentences, its terms in
-/// order with where each sentence's terms begin, whether each sentence holds a digit, and its
-/// title's terms. About 12 KB for a 1,000-token chunk (terms are mostly small inline strings),
-/// so a bounded cache of them keeps repeated chunks from being tokenised on every query.
+/// order with where each sentence's terms begin, whether each sentence holds a number (a digit
+/// or a number word), and its title's terms. About 12 KB for a 1,000-token chunk (terms are
+/// mostly small inline strings), so a bounded cache of them keeps repeated chunks from being tokenised on every query.
 struct ChunkAnalysis: Sendable {
     var sentences: [Range<Int>]
     /// The chunk's terms in text order (stop words and punctuation left out).
@@ -16,10 +16,8 @@ struct ChunkAnalysis: Sendable {
 
     init(chunk: ChunkRecord, document: DocumentRecord, analyzer: LexicalAnalyzer) {
         let scalars = Array(chunk.text.unicodeScalars)
-        sentences = ExcerptSelector.sentences(scalars)
-        hasNumber = sentences.map { range in
-            scalars[range].contains { $0.value < 128 ? ($0.value >= 0x30 && $0.value <= 0x39) : $0.properties.numericType != nil }
-        }
+        let sentences = ExcerptSelector.sentences(scalars)
+        self.sentences = sentences
         var terms: [String] = []
         var starts: [Int32] = [0]
         var sentence = 0
@@ -34,6 +32,10 @@ struct ChunkAnalysis: Sendable {
         while starts.count <= sentences.count { starts.append(Int32(terms.count)) }
         self.terms = terms
         termStarts = starts
+        hasNumber = sentences.indices.map { i in
+            scalars[sentences[i]].contains { $0.value < 128 ? ($0.value >= 0x30 && $0.value <= 0x39) : $0.properties.numericType != nil }
+                || terms[Int(starts[i])..<Int(starts[i + 1])].contains { NumberWords.cardinals[$0] != nil }
+        }
         titleTerms = Set(analyzer.terms(document.title.isEmpty ? ChunkContext.fileTitle(document.path) : document.title))
     }
 

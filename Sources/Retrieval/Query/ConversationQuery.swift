@@ -72,7 +72,31 @@ public struct ConversationQuery: Sendable, Hashable {
         (contextTurns(settings) + [question]).joined(separator: "\n")
     }
 
-    /// The weighted lexical terms: the question's own at 1, context turns' at lower weights.
+    /// The weight of a number's other spelling, relative to the term it stands for.
+    static let aliasWeight: Float = 0.5
+
+    /// A text's terms with their weights: 1 each, but the n terms of one compound written
+    /// without spaces ("10-3-2-1-0", "6:30") share 1 between them — a compound is one thing
+    /// asked about, and its parts would otherwise outweigh the rest of the question.
+    static func weightedTerms(_ text: String, _ analyzer: LexicalAnalyzer) -> [(String, Float)] {
+        var result: [(String, Float)] = []
+        var compound: [String] = []
+        var compoundEnd = -1
+        func flush() {
+            for term in compound { result.append((term, 1 / Float(compound.count))) }
+            compound.removeAll()
+        }
+        for word in analyzer.words(text) {
+            if word.start != compoundEnd { flush() }
+            compoundEnd = word.end
+            if let term = word.term { compound.append(term) }
+        }
+        flush()
+        return result
+    }
+
+    /// The weighted lexical terms: the question's own at 1 (compounds shared, number words
+    /// also as digits and digits as words at `aliasWeight`), context turns' at lower weights.
     public func lexicalTerms(_ analyzer: LexicalAnalyzer, settings: RetrievalSettings) -> [WeightedTerm] {
         let dependence = dependence(analyzer, settings: settings)
         var weights: [String: Float] = [:]
@@ -81,7 +105,9 @@ public struct ConversationQuery: Sendable, Hashable {
             if weights[term] == nil { order.append(term) }
             weights[term, default: 0] += weight
         }
-        for term in analyzer.terms(question) { add(term, 1) }
+        for (term, weight) in Self.weightedTerms(question, analyzer) { add(term, weight) }
+        // The other spelling of a number ("first week" → "week 1", "2 sets" → "two sets").
+        for (term, weight) in weights { if let alias = NumberWords.alias(of: term), weights[alias] == nil { add(alias, Self.aliasWeight * weight) } }
         let turns = contextTurns(settings)
         for (age, turn) in turns.reversed().enumerated() {
             let weight = dependence * settings.contextTermWeight / Float(1 << min(age, 20))
