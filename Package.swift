@@ -71,7 +71,7 @@ let package = Package(
         ),
         .target(
             name: "State",
-            dependencies: ["CArgon2", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CArgon2", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,17 +1,25 @@
 import CArgon2
 public import Foundation
+import NIOPosix
 
 /// Argon2id password hashing through libargon2, at OWASP's minimum or above (19 MiB, two
 /// passes, one lane). Hashes are PHC strings (`$argon2id$v=19$m=19456,t=2,p=1$…`) so parameters
-/// can rise later without invalidating stored hashes. Hashing runs on its own queue: it takes
-/// tens of milliseconds and must not block the server's cooperative threads.
+/// can rise later without invalidating stored hashes. The async forms run on a thread pool of
+/// their own, one thread per core: a hash takes tens of milliseconds of CPU and must not block
+/// the cooperative threads, and more of them at once than cores only makes each one slower.
 public struct PasswordHasher: Sendable {
     public var memoryKiB: UInt32 = 19_456
     public var iterations: UInt32 = 2
     public var parallelism: UInt32 = 1
     static let saltLength = 16
     static let hashLength = 32
-    private static let queue = DispatchQueue(label: "coachrag.argon2", attributes: .concurrent)
+    /// Threads that run the hashes (one per core).
+    public static let threadCount = ProcessInfo.processInfo.activeProcessorCount
+    private static let threads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: threadCount)
+        pool.start()
+        return pool
+    }()
 
     public init() {}
 
@@ -34,14 +42,10 @@ public struct PasswordHasher: Sendable {
     }
 
     public func hash(_ password: String) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            Self.queue.async { continuation.resume(with: Result { () throws(StateError) -> String in try self.hash(password) }) }
-        }
+        try await Self.threads.runIfActive { try self.hash(password) }
     }
 
     public func verify(_ password: String, against encoded: String) async -> Bool {
-        await withCheckedContinuation { continuation in
-            Self.queue.async { continuation.resume(returning: self.verify(password, against: encoded)) }
-        }
+        (try? await Self.threads.runIfActive { self.verify(password, against: encoded) }) ?? false
     }
 }

@@ -79,6 +79,21 @@ enum Schema {
             // The query retrieval actually searched (the question, or context + question).
             try db.execute(sql: "ALTER TABLE messages ADD COLUMN retrieval_query TEXT")
         }
+        migrator.registerMigration("v3-login-throttle") { db in
+            // Keyed by normalised email (+ address), with an expiry so rows are purged.
+            // Counts in flight are transient: dropping them on upgrade loses nothing.
+            try db.execute(sql: """
+                DROP TABLE login_failures;
+                CREATE TABLE login_failures (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    failures INTEGER NOT NULL,
+                    window_start DATETIME NOT NULL,
+                    locked_until DATETIME,
+                    expires_at DATETIME NOT NULL
+                );
+                CREATE INDEX login_failures_expiry ON login_failures(expires_at);
+                """)
+        }
         return migrator
     }
 }

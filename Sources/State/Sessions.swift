@@ -57,38 +57,6 @@ extension StateStore {
         try pool.read { db in try SessionFamily.filter(Column("user_id") == userID).order(Column("created_at")).fetchAll(db) }
     }
 
-    // MARK: Login failures
-
-    /// Seconds until `key` (account + address) may try again, or nil when it is not locked.
-    public func lockoutRemaining(key: String, now: Date = Date()) throws -> Int? {
-        try pool.read { db in
-            guard let until = try Date.fetchOne(db, sql: "SELECT locked_until FROM login_failures WHERE key = ?", arguments: [key]), until > now else { return nil }
-            return max(1, Int(until.timeIntervalSince(now).rounded(.up)))
-        }
-    }
-
-    /// Counts a failure; the `limit`-th failure within `window` locks the key for `lockout`.
-    public func recordLoginFailure(key: String, limit: Int, window: TimeInterval, lockout: TimeInterval, now: Date = Date()) throws {
-        try pool.write { db in
-            let row = try Row.fetchOne(db, sql: "SELECT failures, window_start FROM login_failures WHERE key = ?", arguments: [key])
-            var failures = 1
-            var start = now
-            if let row, let windowStart = row["window_start"] as Date?, now.timeIntervalSince(windowStart) < window {
-                failures = (row["failures"] as Int? ?? 0) + 1
-                start = windowStart
-            }
-            let lockedUntil: Date? = failures >= limit ? now.addingTimeInterval(lockout) : nil
-            try db.execute(sql: """
-                INSERT INTO login_failures (key, failures, window_start, locked_until) VALUES (?, ?, ?, ?)
-                ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, locked_until = excluded.locked_until
-                """, arguments: [key, failures >= limit ? 0 : failures, start, lockedUntil])
-        }
-    }
-
-    public func clearLoginFailures(key: String) throws {
-        try pool.write { db in try db.execute(sql: "DELETE FROM login_failures WHERE key = ?", arguments: [key]) }
-    }
-
     // MARK: API keys
 
     public func createAPIKey(userID: String, name: String, keyHash: String) throws -> APIKey {

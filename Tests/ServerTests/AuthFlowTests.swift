@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func loginFailuresLookTheSameAndLockOut() async throws {
-        let server = try await ServerHarness.start { $0.loginFailureLimit = 3 }
+        let server = try await ServerHarness.start { $0.loginThrottle.limit = 3 }
         defer { Task { await server.stop() } }
         let wrong = try await server.request(.POST, "/api/v1/auth/login", json: ["email": "member@demo.test", "password": "Wrong-password-1"])
         let unknown = try await server.request(.POST, "/api/v1/auth/login", json: ["email": "ghost@demo.test", "password": "Wrong-password-1"])

@@ -37,19 +37,51 @@ import Testing
         #expect(try state.sessionIsLive(familyID: expired, userID: user.id))
     }
 
-    @Test func failuresLockAfterTheLimitWithinTheWindow() throws {
+    @Test func attemptsAreCountedBeforeTheCheckAndLockAfterTheLimit() throws {
         let (state, directory) = try store()
         defer { try? FileManager.default.removeItem(at: directory) }
         let now = Date()
-        for offset in 0..<2 { try state.recordLoginFailure(key: "k", limit: 3, window: 60, lockout: 120, now: now.addingTimeInterval(Double(offset))) }
-        #expect(try state.lockoutRemaining(key: "k", now: now) == nil)
-        try state.recordLoginFailure(key: "k", limit: 3, window: 60, lockout: 120, now: now.addingTimeInterval(2))
-        #expect((119...120).contains(try state.lockoutRemaining(key: "k", now: now.addingTimeInterval(3)) ?? 0))
-        #expect(try state.lockoutRemaining(key: "k", now: now.addingTimeInterval(200)) == nil)
-        // Failures outside the window start a new count.
-        try state.recordLoginFailure(key: "j", limit: 2, window: 10, lockout: 60, now: now)
-        try state.recordLoginFailure(key: "j", limit: 2, window: 10, lockout: 60, now: now.addingTimeInterval(30))
-        #expect(try state.lockoutRemaining(key: "j", now: now.addingTimeInterval(31)) == nil)
+        let throttle = LoginThrottle(limit: 3, window: 60, lockout: 120, accountLimit: 100)
+        for offset in 0..<3 {
+            #expect(try state.admitLoginAttempt(email: "a@x.test", client: "1.2.3.4", throttle: throttle, now: now.addingTimeInterval(Double(offset))) == .allowed)
+        }
+        guard case .refused(let wait) = try state.admitLoginAttempt(email: "a@x.test", client: "1.2.3.4", throttle: throttle, now: now.addingTimeInterval(3)) else {
+            Issue.record("the 4th attempt was admitted"); return
+        }
+        #expect((118...120).contains(wait))
+        // Another address is its own count; the lockout ends.
+        #expect(try state.admitLoginAttempt(email: "a@x.test", client: "5.6.7.8", throttle: throttle, now: now.addingTimeInterval(3)) == .allowed)
+        #expect(try state.admitLoginAttempt(email: "a@x.test", client: "1.2.3.4", throttle: throttle, now: now.addingTimeInterval(200)) == .allowed)
+        // A success clears the count.
+        try state.loginSucceeded(email: "b@x.test", client: "1.2.3.4")
+        for _ in 0..<2 { _ = try state.admitLoginAttempt(email: "b@x.test", client: "1.2.3.4", throttle: throttle, now: now) }
+        try state.loginSucceeded(email: "b@x.test", client: "1.2.3.4")
+        for _ in 0..<3 { #expect(try state.admitLoginAttempt(email: "b@x.test", client: "1.2.3.4", throttle: throttle, now: now) == .allowed) }
+    }
+
+    @Test func anAccountBacksOffWhateverTheAddress() throws {
+        let (state, directory) = try store()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let now = Date()
+        let throttle = LoginThrottle(limit: 3, window: 600, lockout: 600, accountLimit: 4, maxBackoff: 60)
+        for client in 0..<4 { #expect(try state.admitLoginAttempt(email: "a@x.test", client: "10.0.0.\(client)", throttle: throttle, now: now) == .allowed) }
+        // The 4th failure across addresses starts the backoff (1 s, then 2 s, 4 s… ≤ 60 s).
+        #expect(try state.admitLoginAttempt(email: "a@x.test", client: "10.0.0.9", throttle: throttle, now: now) == .refused(retryAfter: 1))
+        #expect(try state.admitLoginAttempt(email: "a@x.test", client: "10.0.0.9", throttle: throttle, now: now.addingTimeInterval(1.5)) == .allowed)
+        #expect(try state.admitLoginAttempt(email: "a@x.test", client: "10.0.0.8", throttle: throttle, now: now.addingTimeInterval(2)) == .refused(retryAfter: 2))
+        // Other accounts are untouched.
+        #expect(try state.admitLoginAttempt(email: "b@x.test", client: "10.0.0.9", throttle: throttle, now: now) == .allowed)
+    }
+
+    @Test func expiredAttemptRowsArePurged() throws {
+        let (state, directory) = try store()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let now = Date()
+        let throttle = LoginThrottle(limit: 3, window: 60, lockout: 60, accountLimit: 10)
+        for index in 0..<50 { _ = try state.admitLoginAttempt(email: "u\(index)@x.test", client: "1.1.1.1", throttle: throttle, now: now) }
+        #expect(try state.loginFailureRows() == 100)
+        _ = try state.admitLoginAttempt(email: "late@x.test", client: "1.1.1.1", throttle: throttle, now: now.addingTimeInterval(61))
+        #expect(try state.loginFailureRows() == 2)
     }
 
     @Test func deletingAUserCascades() throws {

@@ -9,6 +9,7 @@ struct AuthService: Sendable {
     let state: StateStore
     let tokens: TokenService
     let hasher = PasswordHasher()
+    let hashing: PasswordWorkGate
     let configuration: ServerConfiguration
     /// Verified against when the email is unknown, so both paths take the same time.
     let decoyHash: String
@@ -18,6 +19,7 @@ struct AuthService: Sendable {
         self.state = state
         self.tokens = tokens
         self.configuration = configuration
+        hashing = PasswordWorkGate(running: PasswordHasher.threadCount, queueLength: configuration.passwordQueueLength)
         decoyHash = try PasswordHasher().hash("decoy password that no account has")
     }
 
@@ -34,7 +36,7 @@ struct AuthService: Sendable {
         do { email = try StateStore.normalisedEmail(rawEmail) } catch { throw APIError.invalid("email", "is not an email address") }
         if let problem = PasswordPolicy.problem(with: password, email: email) { throw APIError.invalid("password", problem) }
         guard try state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
-        let hash = try await hasher.hash(password)
+        let hash = try await hashing.run { try await hasher.hash(password) }
         do {
             try state.createUser(email: email, passwordHash: hash, role: .member, creator: creator)
         } catch StateError.emailTaken {
@@ -42,18 +44,20 @@ struct AuthService: Sendable {
         }
     }
 
-    func login(email: String, password: String, client: String) async throws -> TokenPair {
-        let lockKey = "\(email.lowercased())|\(client)"
-        if let wait = try state.lockoutRemaining(key: lockKey) {
-            throw APIError.tooManyRequests("too many failed logins for this account from this address; try again in \(wait) s", retryAfter: wait)
+    /// Checks a password. The email is validated and normalised first (one rule, `StateStore.
+    /// normalisedEmail`, the same as the lookup), and the attempt is counted before the hash is
+    /// checked, so neither spelling variants nor a parallel burst get past the limits.
+    func login(email rawEmail: String, password: String, client: String) async throws -> TokenPair {
+        let email: String
+        do { email = try StateStore.normalisedEmail(rawEmail) } catch { throw APIError.invalid("email", "is not an email address (at most 254 characters)") }
+        guard password.utf8.count <= 4 * PasswordPolicy.maximumLength else { throw APIError.unauthorized("email or password is wrong") }
+        if case .refused(let wait) = try state.admitLoginAttempt(email: email, client: client, throttle: configuration.loginThrottle) {
+            throw APIError.tooManyRequests("too many failed logins for this account; try again in \(wait) s", retryAfter: wait)
         }
         let user = try state.user(email: email)
-        let valid = await hasher.verify(password, against: user?.passwordHash ?? decoyHash)
-        guard valid, let user else {
-            try state.recordLoginFailure(key: lockKey, limit: configuration.loginFailureLimit, window: configuration.lockoutWindow, lockout: configuration.lockoutDuration)
-            throw APIError.unauthorized("email or password is wrong")
-        }
-        try state.clearLoginFailures(key: lockKey)
+        let valid = try await hashing.run { await hasher.verify(password, against: user?.passwordHash ?? decoyHash) }
+        guard valid, let user else { throw APIError.unauthorized("email or password is wrong") }
+        try state.loginSucceeded(email: email, client: client)
         let refresh = TokenService.opaqueToken(prefix: "crr_")
         let session = try state.startSession(userID: user.id, refreshHash: refresh.hash, expiresAt: Date().addingTimeInterval(configuration.refreshTokenLifetime))
         return try await pair(for: user, sessionID: session, refreshToken: refresh.token)

@@ -1,6 +1,7 @@
 public import Retrieval
 public import Embedding
 public import Foundation
+public import State
 
 /// Everything `coachrag serve` can be told; defaults are the documented ones.
 public struct ServerConfiguration: Sendable {
@@ -25,13 +26,18 @@ public struct ServerConfiguration: Sendable {
     public var maxConcurrentGenerations = 64
     /// Largest request body, bytes.
     public var maxBodyBytes = 64 << 10
-    /// Token bucket per client address: sustained requests per second and burst.
+    /// Token bucket per client (an IPv4 address, or an IPv6 /64): sustained requests per second
+    /// and burst.
     public var rateLimitPerSecond: Double = 50
     public var rateLimitBurst: Double = 100
-    /// Failed logins per account+address within `lockoutWindow` before a lockout of `lockoutDuration`.
-    public var loginFailureLimit = 5
-    public var lockoutWindow: TimeInterval = 15 * 60
-    public var lockoutDuration: TimeInterval = 15 * 60
+    /// The lower bucket of `/auth/login` and `/auth/register` per client (each costs an Argon2
+    /// hash): sustained per second and burst.
+    public var authRateLimitPerSecond: Double = 1
+    public var authRateLimitBurst: Double = 10
+    /// Password guessing: per account and address a lockout, per account a backoff.
+    public var loginThrottle = LoginThrottle()
+    /// Password hashes waiting for a core, beyond one running per core; more get 503.
+    public var passwordQueueLength = 8
     public var accessTokenLifetime: TimeInterval = 15 * 60
     public var refreshTokenLifetime: TimeInterval = 30 * 24 * 3600
     /// Query vectors remembered per embedder (repeated questions skip the model).

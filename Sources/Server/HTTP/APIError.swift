@@ -31,6 +31,10 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         APIError(status: .tooManyRequests, slug: "too-many-requests", detail: detail, retryAfter: retryAfter)
     }
     public static func unavailable(_ detail: String) -> APIError { APIError(status: .serviceUnavailable, slug: "unavailable", detail: detail) }
+    /// 503 with `Retry-After`: the server is at a bound it keeps on purpose.
+    public static func busy(_ detail: String, retryAfter: Int) -> APIError {
+        APIError(status: .serviceUnavailable, slug: "busy", detail: detail, retryAfter: retryAfter)
+    }
     public static func internalError(_ detail: String) -> APIError { APIError(status: .internalServerError, slug: "internal", detail: detail) }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

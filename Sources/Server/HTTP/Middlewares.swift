@@ -45,49 +45,18 @@ struct ObservabilityMiddleware: RouterMiddleware {
     }
 }
 
-/// A token bucket per client address on every route: `burst` requests at once, refilled at
-/// `perSecond`. Empty bucket: 429 with `Retry-After`.
+/// A token bucket per client (`AppContext.clientKey`): `burst` requests at once, refilled at
+/// `perSecond`. Empty bucket: 429 with `Retry-After`. One on every route, a lower one on the
+/// routes that hash a password.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let limiter: RateLimiter
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
-        if let wait = limiter.take(client: context.clientAddress) {
-            throw APIError.tooManyRequests("rate limit: more than \(Int(limiter.perSecond)) requests/s from \(context.clientAddress)", retryAfter: wait)
+        if let wait = limiter.take(client: context.clientKey) {
+            throw APIError.tooManyRequests("rate limit: more than \(limiter.perSecond.formatted()) requests/s from \(context.clientAddress)", retryAfter: wait)
         }
         return try await next(request, context)
-    }
-}
-
-/// The buckets behind `RateLimitMiddleware`. `perSecond <= 0` disables limiting.
-final class RateLimiter: Sendable {
-    let perSecond: Double
-    let burst: Double
-    private let buckets = Mutex<[String: (tokens: Double, at: ContinuousClock.Instant)]>([:])
-
-    init(perSecond: Double, burst: Double) {
-        self.perSecond = perSecond
-        self.burst = max(1, burst)
-    }
-
-    /// Nil when allowed, else seconds to wait.
-    func take(client: String) -> Int? {
-        guard perSecond > 0 else { return nil }
-        let now = ContinuousClock.now
-        return buckets.withLock { buckets in
-            var bucket = buckets[client] ?? (burst, now)
-            bucket.tokens = min(burst, bucket.tokens + (now - bucket.at).seconds * perSecond)
-            bucket.at = now
-            defer {
-                buckets[client] = bucket
-                if buckets.count > 100_000 { buckets = buckets.filter { $0.value.tokens < burst } }
-            }
-            if bucket.tokens >= 1 {
-                bucket.tokens -= 1
-                return nil
-            }
-            return max(1, Int(((1 - bucket.tokens) / perSecond).rounded(.up)))
-        }
     }
 }
 

@@ -3,18 +3,19 @@ import Hummingbird
 import State
 
 extension Services {
-    /// `/api/v1/auth/...`: register, login and refresh are public; the rest need a bearer token.
-    func addAuthRoutes(public open: RouterGroup<AppContext>, authenticated: RouterGroup<AppContext>) {
+    /// `/api/v1/auth/...`: register, login and refresh are public (register and login, which
+    /// hash a password, behind their own lower rate limit); the rest need a bearer token.
+    func addAuthRoutes(public open: RouterGroup<AppContext>, hashing: RouterGroup<AppContext>, authenticated: RouterGroup<AppContext>) {
         let limit = configuration.maxBodyBytes
-        open.post("auth/register") { request, _ in
+        hashing.post("auth/register") { request, _ in
             let body = try await StrictJSON.decode(RegisterBody.self, from: request, limit: limit)
             try await auth.register(email: body.email, password: body.password, creator: body.creator)
             struct Accepted: Encodable { var status = "accepted"; var detail = "if the address was new, the account exists now; log in to continue" }
             return try jsonResponse(Accepted(), status: .accepted)
         }
-        open.post("auth/login") { request, context in
+        hashing.post("auth/login") { request, context in
             let body = try await StrictJSON.decode(LoginBody.self, from: request, limit: limit)
-            return try jsonResponse(try await auth.login(email: body.email, password: body.password, client: context.clientAddress))
+            return try jsonResponse(try await auth.login(email: body.email, password: body.password, client: context.clientKey))
         }
         open.post("auth/refresh") { request, _ in
             let body = try await StrictJSON.decode(RefreshBody.self, from: request, limit: limit)

@@ -34,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Ollama chat model.") var chatModel = "llama3.2:1b"
     @Option(help: "Seconds to wait for Ollama's first token before answering extractively.") var firstTokenTimeout: Double = 60
     @Option(help: "Requests per second per client address (0: no limit); bursts of twice that.") var rateLimit: Double = 50
+    @Option(help: "Logins and registrations per second per client address (0: no limit); bursts of ten times that, at least 10.") var authRateLimit: Double = 1
     @Option(help: "Index files kept mapped at once (least recently used closed first).") var maxOpenIndexes = 64
     @Flag(help: "Do not log one JSON line per request.") var quiet = false
 
@@ -54,6 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.firstTokenTimeout = firstTokenTimeout
         configuration.rateLimitPerSecond = rateLimit
         configuration.rateLimitBurst = rateLimit * 2
+        configuration.authRateLimitPerSecond = authRateLimit
+        configuration.authRateLimitBurst = max(10, authRateLimit * 10)
         configuration.maxOpenIndexes = maxOpenIndexes
         configuration.logRequests = !quiet
         do {

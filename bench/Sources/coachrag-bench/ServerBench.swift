@@ -57,7 +57,7 @@ struct ServerBench: AsyncParsableCommand {
         ollama.behaviour.chatTokenDelay = tokenDelayMs / 1000
         let server = Process()
         server.executableURL = URL(fileURLWithPath: executable)
-        server.arguments = ["serve", "--port", "0", "--indexes", indexes.path, "--state", state.path, "--rate-limit", "0", "--quiet", "--max-open-indexes", String(max(open + 8, 64))]
+        server.arguments = ["serve", "--port", "0", "--indexes", indexes.path, "--state", state.path, "--rate-limit", "0", "--auth-rate-limit", "0", "--quiet", "--max-open-indexes", String(max(open + 8, 64))]
         var environment = ProcessInfo.processInfo.environment
         environment["OLLAMA_HOST"] = ollama.host
         server.environment = environment

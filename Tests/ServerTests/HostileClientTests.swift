@@ -1,0 +1,138 @@
+import Foundation
+import NIOCore
+@testable import Server
+import State
+import Testing
+
+/// Attacks an anonymous client can make, performed against a running server (or the part that
+/// decides), each asserting the outcome.
+@Suite("Hostile clients") struct HostileClientTests {
+    /// Bytes of the state database (committed pages, checkpointed or not).
+    func stateBytes(_ server: ServerHarness) throws -> Int {
+        let state = try StateStore(directory: server.configuration.stateDirectory)
+        defer { try? state.close() }
+        return try state.databaseBytes()
+    }
+
+    func randomLetters(_ count: Int) -> String {
+        String((0..<count).map { _ in "abcdefghijklmnopqrstuvwxyz".randomElement() ?? "a" })
+    }
+
+    @Test func failedLoginsWithLongEmailsDoNotFillTheDisk() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        _ = try await server.login("member@demo.test")
+        let before = try stateBytes(server)
+        var invalid: [Int] = [], wrong: [Int] = []
+        // Half valid-length unknown addresses (each a fresh account: Argon2 runs), half overlong.
+        try await withThrowingTaskGroup(of: (Bool, Int).self) { group in
+            for index in 0..<500 {
+                if index >= 2 { _ = try await group.next().map { $0.0 ? invalid.append($0.1) : wrong.append($0.1) } }
+                let overlong = index % 2 == 1
+                let email = overlong ? randomLetters(Int.random(in: 300...60_000)) + "@x.test" : randomLetters(Int.random(in: 200...240)) + "@x.test"
+                group.addTask {
+                    let reply = try await server.request(.POST, "/api/v1/auth/login", json: ["email": email, "password": "Wrong-password-1"])
+                    return (overlong, reply.status)
+                }
+            }
+            for try await (overlong, status) in group { if overlong { invalid.append(status) } else { wrong.append(status) } }
+        }
+        #expect(invalid.count == 250 && invalid.allSatisfy { $0 == 422 })
+        #expect(wrong.count == 250 && wrong.allSatisfy { $0 == 401 })
+        let grown = try stateBytes(server) - before
+        #expect(grown < 1 << 20, "the database grew \(grown) bytes")
+    }
+
+    @Test func spellingVariantsOfAnEmailShareOneLockout() async throws {
+        let server = try await ServerHarness.start { $0.loginThrottle.limit = 3 }
+        defer { Task { await server.stop() } }
+        for variant in [" member@demo.test", "member@demo.test\t", "MEMBER@Demo.test "] {
+            #expect(try await server.request(.POST, "/api/v1/auth/login", json: ["email": variant, "password": "Wrong-password-1"]).status == 401)
+        }
+        for variant in ["member@demo.test", "\nmember@demo.test"] {
+            let locked = try await server.request(.POST, "/api/v1/auth/login", json: ["email": variant, "password": ServerHarness.password])
+            #expect(locked.status == 429, "\(variant.debugDescription)")
+        }
+    }
+
+    @Test func aParallelBurstOfGuessesGetsNoMoreThanTheLimit() async throws {
+        let server = try await ServerHarness.start { $0.loginThrottle.limit = 5 }
+        defer { Task { await server.stop() } }
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<100 {
+                group.addTask {
+                    try await server.request(.POST, "/api/v1/auth/login", json: ["email": "member@demo.test", "password": "Wrong-password-\(index)"]).status
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.filter { $0 == 401 }.count <= 5)
+        #expect(statuses.allSatisfy { [401, 429, 503].contains($0) })
+        #expect(statuses.filter { $0 == 429 }.count >= 95 - statuses.filter { $0 == 503 }.count)
+    }
+
+    @Test func passwordHashingIsAdmittedUpToItsBound() async throws {
+        let gate = PasswordWorkGate(running: 1, queueLength: 1)
+        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+        let (release, releaseContinuation) = AsyncStream.makeStream(of: Void.self)
+        let holders = (0..<2).map { _ in
+            Task {
+                try await gate.run {
+                    startedContinuation.yield()
+                    for await _ in release { break }
+                }
+            }
+        }
+        var iterator = started.makeAsyncIterator()
+        _ = await iterator.next(); _ = await iterator.next()
+        do {
+            try await gate.run {}
+            Issue.record("a third hash was admitted past a bound of two")
+        } catch let error as APIError {
+            #expect(error.status == .serviceUnavailable && error.retryAfter == 1)
+        }
+        releaseContinuation.yield(); releaseContinuation.yield()
+        for holder in holders { try await holder.value }
+        try await gate.run {}
+    }
+
+    @Test func theAuthRoutesHaveTheirOwnLowerRate() async throws {
+        let server = try await ServerHarness.start { $0.authRateLimitPerSecond = 0.1; $0.authRateLimitBurst = 3 }
+        defer { Task { await server.stop() } }
+        var statuses: [Int] = []
+        for _ in 0..<5 { statuses.append(try await server.request(.POST, "/api/v1/auth/login", json: ["email": "x@demo.test", "password": "Wrong-password-1"]).status) }
+        #expect(statuses == [401, 401, 401, 429, 429])
+        // Other routes are not limited by it.
+        #expect(try await server.request(.GET, "/health/live").status == 200)
+    }
+}
+
+/// The rate limiter forgets refilled clients and stays bounded.
+@Suite struct RateLimiterTests {
+    @Test func aHundredThousandAddressesStayBounded() {
+        let limiter = RateLimiter(perSecond: 10, burst: 20, maxClients: 10_000)
+        let start = ContinuousClock.now
+        for index in 0..<100_000 {
+            let client = "10.\(index >> 16).\((index >> 8) & 255).\(index & 255)"
+            #expect(limiter.take(client: client, now: start + .milliseconds(index)) == nil)
+        }
+        #expect(limiter.clientCount <= 10_000)
+        // A client that is limited is remembered through pruning: its bucket has not refilled.
+        let noisy = RateLimiter(perSecond: 0.1, burst: 2, maxClients: 100)
+        for _ in 0..<3 { _ = noisy.take(client: "bad", now: start) }
+        for index in 0..<1_000 { _ = noisy.take(client: "c\(index)", now: start + .milliseconds(index)) }
+        #expect(noisy.take(client: "bad", now: start + .milliseconds(1_000)) != nil)
+        // Refilled buckets are dropped first.
+        #expect(noisy.clientCount <= 100)
+    }
+
+    @Test func ipv6ClientsAreKeyedByTheirSlash64() throws {
+        let first = try SocketAddress(ipAddress: "2001:db8:1:2:aaaa::1", port: 1)
+        let second = try SocketAddress(ipAddress: "2001:db8:1:2:ffff:1:2:3", port: 2)
+        let other = try SocketAddress(ipAddress: "2001:db8:1:3::1", port: 1)
+        #expect(AppContext.clientKey(first) == AppContext.clientKey(second))
+        #expect(AppContext.clientKey(first) != AppContext.clientKey(other))
+        #expect(AppContext.clientKey(try SocketAddress(ipAddress: "::ffff:192.0.2.7", port: 1)) == "192.0.2.7")
+        #expect(AppContext.clientKey(try SocketAddress(ipAddress: "192.0.2.7", port: 1)) == "192.0.2.7")
+    }
+}
