@@ -79,6 +79,7 @@ let package = Package(
             dependencies: [
                 "State", "Embedding", "VectorIndex", "Retrieval", "Tokenization",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),

@@ -27,8 +27,11 @@ public enum CoachServer {
             logger.warning("creator cannot be served", metadata: ["creator": .string(creator), "reason": .string(state)])
         }
         logger.info("indexes", metadata: ["registered": .stringConvertible(readiness.indexes.count), "database": .string(readiness.database)])
+        let connections = OpenConnections(limit: configuration.maxConnections)
         let app = Application(
             router: makeRouter(services),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionLimitHandler(connections)],
+                                                idleTimeout: .nanoseconds(Int64(configuration.idleTimeout * 1e9)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "coachrag"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port

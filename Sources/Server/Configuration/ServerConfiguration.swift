@@ -24,6 +24,11 @@ public struct ServerConfiguration: Sendable {
     public var generationTimeout: Double = 180
     /// Answers streaming from Ollama at once (connections to it).
     public var maxConcurrentGenerations = 64
+    /// Seconds a connection may sit without a complete request (half a request line, or idle
+    /// between keep-alive requests) before it is closed.
+    public var idleTimeout: Double = 20
+    /// Connections held open at once; more are closed as soon as they are accepted.
+    public var maxConnections = 1000
     /// Largest request body, bytes.
     public var maxBodyBytes = 64 << 10
     /// Token bucket per client (an IPv4 address, or an IPv6 /64): sustained requests per second

@@ -35,12 +35,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for Ollama's first token before answering extractively.") var firstTokenTimeout: Double = 60
     @Option(help: "Requests per second per client address (0: no limit); bursts of twice that.") var rateLimit: Double = 50
     @Option(help: "Logins and registrations per second per client address (0: no limit); bursts of ten times that, at least 10.") var authRateLimit: Double = 1
+    @Option(help: "Seconds a connection may wait without a complete request (≤ 30).") var idleTimeout: Double = 20
+    @Option(help: "Connections held open at once; more are closed when accepted.") var maxConnections = 1000
     @Option(help: "Index files kept mapped at once (least recently used closed first).") var maxOpenIndexes = 64
     @Flag(help: "Do not log one JSON line per request.") var quiet = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard maxOpenIndexes >= 1 else { throw ValidationError("--max-open-indexes must be at least 1") }
+        guard idleTimeout > 0 && idleTimeout <= 30 else { throw ValidationError("--idle-timeout must be more than 0 and at most 30 seconds") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard firstTokenTimeout > 0 else { throw ValidationError("--first-token-timeout must be positive") }
     }
 
@@ -58,6 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.authRateLimitPerSecond = authRateLimit
         configuration.authRateLimitBurst = max(10, authRateLimit * 10)
         configuration.maxOpenIndexes = maxOpenIndexes
+        configuration.idleTimeout = idleTimeout
+        configuration.maxConnections = maxConnections
         configuration.logRequests = !quiet
         do {
             configuration.ollama = try ollamaHost.map { try OllamaEndpoint(parsing: $0) } ?? OllamaEndpoint.fromEnvironment()
