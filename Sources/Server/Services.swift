@@ -15,6 +15,7 @@ struct Services: Sendable {
     let chat: OllamaChatClient
     let metrics: ServerMetrics
     let openAPI: Data
+    let tokenizer: WordPieceTokenizer
 
     static func start(configuration: ServerConfiguration) async throws -> Services {
         let metrics = ServerMetrics()
@@ -23,7 +24,8 @@ struct Services: Sendable {
         let auth = try AuthService(state: state, tokens: tokens, configuration: configuration)
         let tokenizer = try WordPieceTokenizer.bundled()
         let indexes = IndexRegistry(root: configuration.indexRoot, maxOpen: configuration.maxOpenIndexes, metrics: metrics)
-        let embedders = QueryEmbedders(tokenizer: tokenizer, ollama: configuration.ollama, cacheCapacity: configuration.queryCacheSize, metrics: metrics)
+        let embedders = QueryEmbedders(tokenizer: tokenizer, ollama: configuration.ollama, cacheCapacity: configuration.queryCacheSize, metrics: metrics,
+                                       threads: configuration.queryEmbeddingThreads, queueLength: configuration.queryEmbeddingQueueLength)
         let retriever = Retriever(indexes: indexes, embedders: embedders, metrics: metrics, engine: HybridRetriever(tokenizer: tokenizer))
         let chat = OllamaChatClient(configuration: configuration)
         let settings = CreatorSettings(pipelinesDirectory: configuration.pipelinesDirectory, defaults: configuration.retrieval)
@@ -32,11 +34,22 @@ struct Services: Sendable {
             throw ServerError.missingResource("openapi.json")
         }
         return Services(configuration: configuration, state: state, auth: auth, tokens: tokens, indexes: indexes, retriever: retriever,
-                        answers: answers, chat: chat, metrics: metrics, openAPI: openAPI)
+                        answers: answers, chat: chat, metrics: metrics, openAPI: openAPI, tokenizer: tokenizer)
+    }
+
+    /// A question (or a context turn) longer than `ServerConfiguration.maxQuestionPieces` word
+    /// pieces is refused as a field error: the work of a query is bounded, not only its
+    /// characters.
+    func checkQuestion(_ text: String, field: String) throws {
+        let pieces = tokenizer.tokenize(text).count
+        guard pieces <= configuration.maxQuestionPieces else {
+            throw APIError.invalid(field, "must be at most \(configuration.maxQuestionPieces) word pieces (this one is \(pieces))")
+        }
     }
 
     func shutdown() async {
         await chat.shutdown()
+        await retriever.embedders.shutdown()
         try? state.close()
     }
 }

@@ -9,6 +9,10 @@ public enum StateError: Error, CustomStringConvertible, Equatable {
     case weakPassword(String)
     case invalidEmail(String)
     case hashing(String)
+    /// A per-user bound (what, the bound) is reached.
+    case limitReached(String, Int)
+    /// A pagination cursor that no page handed out.
+    case invalidCursor
 
     public var description: String {
         switch self {
@@ -20,6 +24,8 @@ public enum StateError: Error, CustomStringConvertible, Equatable {
         case .weakPassword(let reason): "password: \(reason)"
         case .invalidEmail(let email): "email \"\(email)\" is not an address"
         case .hashing(let reason): "password hashing failed: \(reason)"
+        case .limitReached(let what, let bound): "at most \(bound) \(what)"
+        case .invalidCursor: "cursor is not one this server handed out"
         }
     }
 }

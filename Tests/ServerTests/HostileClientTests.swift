@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import NIOCore
 @testable import Server
@@ -58,10 +59,20 @@ import Testing
     @Test func aParallelBurstOfGuessesGetsNoMoreThanTheLimit() async throws {
         let server = try await ServerHarness.start { $0.loginThrottle.limit = 5 }
         defer { Task { await server.stop() } }
+        // A client of its own with a connection per guess, so all 100 reach the server at once.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                                configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 100)))
+        defer { _ = client.shutdown() }
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<100 {
                 group.addTask {
-                    try await server.request(.POST, "/api/v1/auth/login", json: ["email": "member@demo.test", "password": "Wrong-password-\(index)"]).status
+                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/api/v1/auth/login")
+                    request.method = .POST
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.body = .bytes(ByteBuffer(string: #"{"email": "member@demo.test", "password": "Wrong-password-\#(index)"}"#))
+                    let response = try await client.execute(request, timeout: .seconds(120))
+                    _ = try await response.body.collect(upTo: 1 << 16)
+                    return Int(response.status.code)
                 }
             }
             return try await group.reduce(into: [Int]()) { $0.append($1) }
@@ -72,7 +83,7 @@ import Testing
     }
 
     @Test func passwordHashingIsAdmittedUpToItsBound() async throws {
-        let gate = PasswordWorkGate(running: 1, queueLength: 1)
+        let gate = AdmissionGate("password checks", running: 1, queueLength: 1)
         let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
         let (release, releaseContinuation) = AsyncStream.makeStream(of: Void.self)
         let holders = (0..<2).map { _ in
@@ -104,6 +115,40 @@ import Testing
         #expect(statuses == [401, 401, 401, 429, 429])
         // Other routes are not limited by it.
         #expect(try await server.request(.GET, "/health/live").status == 200)
+    }
+
+    @Test func userContentIsBoundedAndListsArePaged() async throws {
+        let server = try await ServerHarness.start { $0.contentLimits.conversationsPerUser = 3 }
+        defer { Task { await server.stop() } }
+        let token = try await server.token("member@demo.test")
+        let long = try await server.request(.POST, "/api/v1/creators/demo/conversations", json: ["title": String(repeating: "t", count: 201)], token: token)
+        #expect(long.status == 422 && (long.json["detail"] as? String)?.hasPrefix("title:") == true)
+        var ids: [String] = []
+        for index in 0..<3 {
+            let created = try await server.request(.POST, "/api/v1/creators/demo/conversations", json: ["title": "c\(index)"], token: token)
+            #expect(created.status == 201)
+            ids.append(created.json["id"] as? String ?? "")
+        }
+        let over = try await server.request(.POST, "/api/v1/creators/demo/conversations", json: ["title": "one more"], token: token)
+        #expect(over.status == 409 && (over.json["detail"] as? String)?.contains("at most 3 conversations per user") == true)
+
+        let first = try await server.request(.GET, "/api/v1/conversations?limit=2", token: token)
+        #expect((first.json["conversations"] as? [Any])?.count == 2)
+        let cursor = try #require(first.json["next_cursor"] as? String)
+        let second = try await server.request(.GET, "/api/v1/conversations?limit=2&cursor=\(cursor)", token: token)
+        #expect((second.json["conversations"] as? [Any])?.count == 1)
+        #expect(second.json["next_cursor"] is NSNull)
+        let listed = ((first.json["conversations"] as? [[String: Any]] ?? []) + (second.json["conversations"] as? [[String: Any]] ?? [])).compactMap { $0["id"] as? String }
+        #expect(Set(listed) == Set(ids))
+        #expect(try await server.request(.GET, "/api/v1/conversations?limit=0", token: token).status == 422)
+        #expect(try await server.request(.GET, "/api/v1/conversations?limit=201", token: token).status == 422)
+        let bad = try await server.request(.GET, "/api/v1/conversations?cursor=garbage", token: token)
+        #expect(bad.status == 422 && (bad.json["detail"] as? String)?.hasPrefix("cursor:") == true)
+        let messages = try await server.request(.GET, "/api/v1/conversations/\(ids[0])/messages?limit=10", token: token)
+        #expect(messages.status == 200 && (messages.json["messages"] as? [Any])?.isEmpty == true && messages.json["next_cursor"] is NSNull)
+        // The export streams and is one JSON object with every conversation.
+        let export = try await server.request(.GET, "/api/v1/me/export", token: token)
+        #expect(export.status == 200 && (export.json["conversations"] as? [Any])?.count == 3)
     }
 }
 

@@ -75,7 +75,7 @@ import Tokenization
         // Nothing of theirs is left in the database file.
         let state = try State.StateStore(directory: server.stateDirectory)
         #expect(try state.user(email: "member@demo.test") == nil)
-        #expect(try state.messages(conversationID: id).isEmpty)
+        #expect(try state.messages(conversationID: id).items.isEmpty)
         try state.close()
     }
 }

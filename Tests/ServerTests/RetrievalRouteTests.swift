@@ -59,8 +59,13 @@ import Testing
         #expect(status == 422 && detail.hasPrefix("method"))
         (status, _) = try await problem(["query": "   "])
         #expect(status == 422)
+        // A question's work is capped in word pieces (512), whatever its characters.
+        (status, detail) = try await problem(["query": String(repeating: "sleep ", count: 600)])
+        #expect(status == 422 && detail.hasPrefix("query: must be at most 512 word pieces"), "\(detail)")
+        (status, detail) = try await problem(["query": "sleep", "context": [["role": "user", "content": String(repeating: "nap ", count: 600)]]])
+        #expect(status == 422 && detail.hasPrefix("context[0].content: must be at most 512 word pieces"), "\(detail)")
         // Hostile but valid questions get answers, not errors.
-        for query in ["?!...", String(repeating: "sleep ", count: 600), "睡眠はどのくらい必要ですか"] {
+        for query in ["?!...", String(repeating: "sleep ", count: 500), "睡眠はどのくらい必要ですか"] {
             (status, detail) = try await problem(["query": query, "context": Array(repeating: ["role": "user", "content": "and then?"], count: 100)])
             #expect(status == 200, "\(detail)")
         }

@@ -94,7 +94,7 @@ import Testing
         _ = try state.startSession(userID: member.id, refreshHash: "r", expiresAt: Date().addingTimeInterval(60))
         _ = try state.createAPIKey(userID: creator.id, name: "k", keyHash: "kh")
         try state.deleteUser(id: member.id)
-        #expect(try state.messages(conversationID: conversation.id).isEmpty)
+        #expect(try state.messages(conversationID: conversation.id).items.isEmpty)
         #expect(try state.conversation(id: conversation.id, userID: member.id) == nil)
         #expect(try state.sessions(userID: member.id).isEmpty)
         #expect(try state.userForAPIKey(hash: "kh")?.id == creator.id)
@@ -111,7 +111,7 @@ import Testing
         let second = try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: "q2", complete: true),
                                              placeholder: StoredMessage(conversationID: conversation.id, role: "assistant", content: "", complete: false))
         #expect(second.map(\.content) == ["q1"])  // the unfinished answer is not history
-        #expect(try state.messages(conversationID: conversation.id).map(\.role) == ["user", "assistant", "user", "assistant"])
+        #expect(try state.messages(conversationID: conversation.id).items.map(\.role) == ["user", "assistant", "user", "assistant"])
     }
 
     @Test func reopeningKeepsDataAndTheFileIsPrivate() throws {
@@ -123,6 +123,43 @@ import Testing
         #expect(try again.user(email: "a@x.test") != nil)
         let attributes = try FileManager.default.attributesOfItem(atPath: again.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+    @Test func listsArePagedWithOpaqueCursorsAndUsersAreBounded() throws {
+        let (state, directory) = try store()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try state.createUser(email: "c@x.test", passwordHash: "h", role: .creator, creator: "demo")
+        let member = try state.createUser(email: "m@x.test", passwordHash: "h", role: .member, creator: "demo")
+        var limits = ContentLimits()
+        limits.conversationsPerUser = 7
+        limits.messagesPerConversation = 6
+        for index in 0..<7 { _ = try state.createConversation(userID: member.id, creator: "demo", title: "t\(index)", limits: limits) }
+        #expect(throws: StateError.limitReached("conversations per user", 7)) {
+            try state.createConversation(userID: member.id, creator: "demo", title: nil, limits: limits)
+        }
+        var seen: [String] = []
+        var cursor: String?
+        repeat {
+            let page = try state.conversations(userID: member.id, limit: 3, cursor: cursor)
+            #expect(page.items.count <= 3)
+            seen += page.items.map(\.id)
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(seen.count == 7 && Set(seen).count == 7)
+        #expect(throws: StateError.invalidCursor) { try state.conversations(userID: member.id, limit: 3, cursor: "not a cursor!") }
+
+        let conversation = try #require(try state.conversations(userID: member.id, limit: 1).items.first)
+        for index in 0..<3 {
+            _ = try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: "q\(index)", complete: true),
+                                        placeholder: StoredMessage(conversationID: conversation.id, role: "assistant", content: "a", complete: true), limits: limits)
+        }
+        #expect(throws: StateError.limitReached("messages per conversation", 6)) {
+            try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: "q", complete: true),
+                                    placeholder: StoredMessage(conversationID: conversation.id, role: "assistant", content: "a", complete: true), limits: limits)
+        }
+        let first = try state.messages(conversationID: conversation.id, limit: 4)
+        let rest = try state.messages(conversationID: conversation.id, limit: 4, cursor: first.nextCursor)
+        #expect((first.items + rest.items).map(\.content) == ["q0", "a", "q1", "a", "q2", "a"])
+        #expect(rest.nextCursor == nil)
     }
 }
 
@@ -144,4 +181,5 @@ import Testing
         #expect(PasswordPolicy.problem(with: "my-name-is-jonas-42", email: "jonas@x.test") != nil)
         #expect(PasswordPolicy.problem(with: "Correct-horse-77", email: "jonas@x.test") == nil)
     }
+
 }

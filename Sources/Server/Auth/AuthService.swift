@@ -9,7 +9,7 @@ struct AuthService: Sendable {
     let state: StateStore
     let tokens: TokenService
     let hasher = PasswordHasher()
-    let hashing: PasswordWorkGate
+    let hashing: AdmissionGate
     let configuration: ServerConfiguration
     /// Verified against when the email is unknown, so both paths take the same time.
     let decoyHash: String
@@ -19,7 +19,7 @@ struct AuthService: Sendable {
         self.state = state
         self.tokens = tokens
         self.configuration = configuration
-        hashing = PasswordWorkGate(running: PasswordHasher.threadCount, queueLength: configuration.passwordQueueLength)
+        hashing = AdmissionGate("password checks", running: PasswordHasher.threadCount, queueLength: configuration.passwordQueueLength)
         decoyHash = try PasswordHasher().hash("decoy password that no account has")
     }
 

@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeout: Double = 20
     /// Connections held open at once; more are closed as soon as they are accepted.
     public var maxConnections = 1000
+    /// Conversations per user, messages per conversation, title length.
+    public var contentLimits = ContentLimits()
     /// Largest request body, bytes.
     public var maxBodyBytes = 64 << 10
     /// Token bucket per client (an IPv4 address, or an IPv6 /64): sustained requests per second
@@ -45,6 +47,12 @@ public struct ServerConfiguration: Sendable {
     public var passwordQueueLength = 8
     public var accessTokenLifetime: TimeInterval = 15 * 60
     public var refreshTokenLifetime: TimeInterval = 30 * 24 * 3600
+    /// Threads that run the built-in model for queries, and questions that may wait for one
+    /// (more: 503 with `Retry-After`).
+    public var queryEmbeddingThreads = ProcessInfo.processInfo.activeProcessorCount
+    public var queryEmbeddingQueueLength = 256
+    /// The longest question (and context turn), in the embedder's word pieces.
+    public var maxQuestionPieces = 512
     /// Query vectors remembered per embedder (repeated questions skip the model).
     public var queryCacheSize = 4096
     /// Default retrieval settings (a creator's pipeline file may override k and efSearch).

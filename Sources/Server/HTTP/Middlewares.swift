@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import State
 import Synchronization
 
 /// Outermost: assigns the request id (`X-Request-ID` honoured when sane, returned always),
@@ -22,6 +23,8 @@ struct ObservabilityMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as APIError {
             response = error.problemResponse(path: request.uri.path, requestID: requestID)
+        } catch let error as StateError where error.apiError != nil {
+            response = (error.apiError ?? .internalError("")).problemResponse(path: request.uri.path, requestID: requestID)
         } catch let error as HTTPError {
             let slug = error.status == .notFound ? "not-found" : "http"
             let detail = error.status == .notFound ? "no route \(request.method.rawValue) \(request.uri.path)" : (error.body ?? error.status.reasonPhrase)
@@ -77,5 +80,17 @@ extension AppContext {
     func caller() throws -> Identity {
         guard let identity else { throw APIError.unauthorized("missing Authorization: Bearer token") }
         return identity
+    }
+}
+
+extension StateError {
+    /// The client's error, for the state errors a client causes (others are internal).
+    var apiError: APIError? {
+        switch self {
+        case .limitReached(let what, let bound):
+            APIError(status: .conflict, slug: "limit", detail: "at most \(bound) \(what); delete some first")
+        case .invalidCursor: .invalid("cursor", "is not one this server handed out")
+        default: nil
+        }
     }
 }

@@ -1,10 +1,17 @@
 import Embedding
 import Foundation
+import NIOPosix
 import Synchronization
 import Tokenization
 
 /// The embedders that queries need, one per descriptor recorded in an index, built on first
 /// use; and a bounded cache of query vectors (a question asked again skips the model).
+///
+/// The built-in model runs on threads of its own (`threads`, default one per core) behind an
+/// admission bound: a forward pass is milliseconds of BLAS that must not occupy the
+/// cooperative pool every handler shares, and a burst of long questions queues a bounded
+/// amount of work (then 503 with `Retry-After`). Ollama's embedder is network I/O and runs
+/// as it is.
 ///
 /// An index is only ever queried with an embedder whose descriptor equals the one the index
 /// records: when the available model differs (another Ollama digest, say), that creator's
@@ -16,12 +23,21 @@ final class QueryEmbedders: Sendable {
     private let metrics: ServerMetrics
     private let built = Mutex<[EmbedderDescriptor: any Embedder]>([:])
     private let cache = Mutex(QueryCache())
+    private let threads: NIOThreadPool
+    private let admission: AdmissionGate
 
-    init(tokenizer: WordPieceTokenizer, ollama: OllamaEndpoint, cacheCapacity: Int, metrics: ServerMetrics) {
+    init(tokenizer: WordPieceTokenizer, ollama: OllamaEndpoint, cacheCapacity: Int, metrics: ServerMetrics, threads: Int, queueLength: Int) {
         self.tokenizer = tokenizer
         self.ollama = ollama
         self.cacheCapacity = cacheCapacity
         self.metrics = metrics
+        self.threads = NIOThreadPool(numberOfThreads: max(1, threads))
+        self.threads.start()
+        admission = AdmissionGate("questions being embedded", running: threads, queueLength: queueLength)
+    }
+
+    func shutdown() async {
+        try? await threads.shutdownGracefully()
     }
 
     /// The embedder for `descriptor`, or a 503 naming the mismatch or the failure.
@@ -50,7 +66,14 @@ final class QueryEmbedders: Sendable {
         let embedder = try await embedder(for: descriptor)
         let vector: [Float]
         do {
-            vector = try await embedder.embed(query: key.text)
+            if let local = embedder as? LocalEmbedder {
+                let text = key.text, threads = self.threads
+                vector = try await admission.run { try await threads.runIfActive { local.embed([text], policy: .windowAverage)[0] } }
+            } else {
+                vector = try await embedder.embed(query: key.text)
+            }
+        } catch let error as APIError {
+            throw error
         } catch {
             throw APIError.unavailable("embedding the query failed: \(error)")
         }

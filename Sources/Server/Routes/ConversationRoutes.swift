@@ -11,32 +11,39 @@ extension Services {
         group.post("creators/{creator}/conversations") { request, context in
             let creator = try authorizedCreator(context)
             let body = try await StrictJSON.decode(NewConversationBody.self, from: request, limit: limit, allowEmpty: true)
+            if let title = body.title, title.count > configuration.contentLimits.titleCharacters {
+                throw APIError.invalid("title", "must be at most \(configuration.contentLimits.titleCharacters) characters")
+            }
             guard try state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
-            let conversation = try state.createConversation(userID: try context.caller().userID, creator: creator, title: body.title)
+            let conversation = try state.createConversation(userID: try context.caller().userID, creator: creator, title: body.title, limits: configuration.contentLimits)
             return try jsonResponse(ConversationJSON(conversation), status: .created)
         }
-        group.get("conversations") { _, context in
-            struct List: Encodable { var conversations: [ConversationJSON] }
-            return try jsonResponse(List(conversations: try state.conversations(userID: try context.caller().userID).map(ConversationJSON.init)))
+        group.get("conversations") { request, context in
+            let (pageSize, cursor) = try PageRequest.parse(request, defaultLimit: 50, maxLimit: 200)
+            let page = try state.conversations(userID: try context.caller().userID, limit: pageSize, cursor: cursor)
+            return try jsonResponse(PagedList(name: "conversations", items: page.items.map(ConversationJSON.init), nextCursor: page.nextCursor))
         }
         group.delete("conversations/{id}") { _, context in
             let id = try context.parameters.require("id")
             guard try state.deleteConversation(id: id, userID: try context.caller().userID) else { throw APIError.notFound("no conversation \(id) of yours") }
             return emptyResponse()
         }
-        group.get("conversations/{id}/messages") { _, context in
+        group.get("conversations/{id}/messages") { request, context in
             let conversation = try ownConversation(context)
-            struct List: Encodable { var messages: [MessageJSON] }
-            return try jsonResponse(List(messages: try state.messages(conversationID: conversation.id).map { MessageJSON($0) }))
+            let (pageSize, cursor) = try PageRequest.parse(request, defaultLimit: 100, maxLimit: 500)
+            let page = try state.messages(conversationID: conversation.id, limit: pageSize, cursor: cursor)
+            return try jsonResponse(PagedList(name: "messages", items: page.items.map { MessageJSON($0) }, nextCursor: page.nextCursor))
         }
         group.post("conversations/{id}/messages") { request, context in
             let conversation = try ownConversation(context)
             let body = try await StrictJSON.decode(MessageBody.self, from: request, limit: limit)
+            try checkQuestion(body.content, field: "content")
             guard try context.caller().mayAccess(creator: conversation.creator) else { throw APIError.forbidden("creator \"\(conversation.creator)\" is not your tenant") }
             return try await post(body.content, to: conversation, stream: body.stream)
         }
         group.post("ai/conversations") { request, context in
             let body = try await StrictJSON.decode(LegacyConversationBody.self, from: request, limit: limit)
+            try checkQuestion(body.query, field: "query")
             let identity = try context.caller()
             guard identity.mayAccess(creator: body.creator_id) else { throw APIError.forbidden("creator \"\(body.creator_id)\" is not your tenant") }
             let conversation: Conversation
@@ -47,7 +54,7 @@ extension Services {
                 conversation = existing
             } else {
                 guard try state.creatorExists(body.creator_id) else { throw APIError.notFound("creator \"\(body.creator_id)\" does not exist") }
-                conversation = try state.createConversation(userID: identity.userID, creator: body.creator_id, title: nil)
+                conversation = try state.createConversation(userID: identity.userID, creator: body.creator_id, title: nil, limits: configuration.contentLimits)
             }
             let message = try await answer(body.query, in: conversation, onToken: { _ in })
             struct Legacy: Encodable { var conversation_id: String, answer: String, citations: [Citation], confidence: Double?, mode: String? }
@@ -97,7 +104,7 @@ extension Services {
     private func answer(_ question: String, in conversation: Conversation, onToken: (String) async throws -> Void) async throws -> MessageJSON {
         var assistant = StoredMessage(conversationID: conversation.id, role: "assistant", content: "", complete: false)
         let previous = try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: question, complete: true),
-                                               placeholder: assistant).map { (role: $0.role, content: $0.content) }
+                                               placeholder: assistant, limits: configuration.contentLimits).map { (role: $0.role, content: $0.content) }
         var partial = ""
         do {
             let answer = try await answers.answer(question: question, creator: conversation.creator, history: previous) { token in

@@ -9,6 +9,8 @@ extension Services {
         group.post("creators/{creator}/search") { request, context in
             let creator = try authorizedCreator(context)
             let body = try await StrictJSON.decode(SearchBody.self, from: request, limit: limit)
+            try checkQuestion(body.query, field: "query")
+            for (index, turn) in body.context.enumerated() { try checkQuestion(turn.content, field: "context[\(index)].content") }
             let started = ContinuousClock.now
             var search = answers.settings.settings(for: creator)
             if let method = body.method { search.search.method = method }
