@@ -58,10 +58,11 @@ public enum CoachServer {
         let api = router.group("api/v1")
         let authenticated = api.group().add(middleware: AuthMiddleware(auth: services.auth))
         let hashing = api.group().add(middleware: RateLimitMiddleware(limiter: RateLimiter(perSecond: services.configuration.authRateLimitPerSecond, burst: services.configuration.authRateLimitBurst)))
-        services.addAuthRoutes(public: api, hashing: hashing, authenticated: authenticated)
-        services.addRetrievalRoutes(authenticated)
-        services.addConversationRoutes(authenticated)
-        services.addPrivacyRoutes(authenticated)
+        let manage = authenticated.group().add(middleware: ScopeMiddleware(scope: .manage))
+        services.addAuthRoutes(public: api, hashing: hashing, authenticated: authenticated, manage: manage)
+        services.addRetrievalRoutes(authenticated.group().add(middleware: ScopeMiddleware(scope: .search)))
+        services.addConversationRoutes(authenticated.group().add(middleware: ScopeMiddleware(scope: .chat)))
+        services.addPrivacyRoutes(authenticated, manage: manage)
         return router
     }
 }

@@ -69,7 +69,19 @@ public struct StoredMessage: Codable, Sendable, Hashable, FetchableRecord, Persi
     }
 }
 
-/// A creator's API key: only its SHA-256 is stored; the key itself is shown once.
+/// What an API key may do. A key holds only the scopes it was made with; a login session
+/// holds every scope.
+public enum APIKeyScope: String, Codable, Sendable, Hashable, CaseIterable {
+    /// `POST /creators/{id}/search`.
+    case search
+    /// Conversations, messages and the OpenAI-compatible chat endpoint.
+    case chat
+    /// API keys and the account's data export.
+    case manage
+}
+
+/// A creator's API key: only its SHA-256 is stored; the key itself is shown once. It carries
+/// scopes, an optional expiry, and optional browser origins it may be used from.
 public struct APIKey: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "api_keys"
     public var id: String
@@ -78,9 +90,18 @@ public struct APIKey: Codable, Sendable, Hashable, FetchableRecord, PersistableR
     public var keyHash: String
     public var createdAt: Date
     public var lastUsedAt: Date?
+    /// Comma-separated `APIKeyScope` values.
+    public var scopesText: String
+    public var expiresAt: Date?
+    /// Newline-separated origins (`https://coach.example`); nil: any.
+    public var allowedOriginsText: String?
+
+    public var scopes: Set<APIKeyScope> { Set(scopesText.split(separator: ",").compactMap { APIKeyScope(rawValue: String($0)) }) }
+    public var allowedOrigins: [String]? { allowedOriginsText.map { $0.split(separator: "\n").map(String.init) } }
 
     enum CodingKeys: String, CodingKey {
         case id, userID = "user_id", name, keyHash = "key_hash", createdAt = "created_at", lastUsedAt = "last_used_at"
+        case scopesText = "scopes", expiresAt = "expires_at", allowedOriginsText = "allowed_origins"
     }
 }
 

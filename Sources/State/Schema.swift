@@ -94,6 +94,14 @@ enum Schema {
                 CREATE INDEX login_failures_expiry ON login_failures(expires_at);
                 """)
         }
+        migrator.registerMigration("v4-api-key-scopes") { db in
+            // Keys made before scopes existed may search and chat, not manage: the safe side.
+            try db.execute(sql: """
+                ALTER TABLE api_keys ADD COLUMN scopes TEXT NOT NULL DEFAULT 'search,chat';
+                ALTER TABLE api_keys ADD COLUMN expires_at DATETIME;
+                ALTER TABLE api_keys ADD COLUMN allowed_origins TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -56,33 +56,4 @@ extension StateStore {
     public func sessions(userID: String) throws -> [SessionFamily] {
         try pool.read { db in try SessionFamily.filter(Column("user_id") == userID).order(Column("created_at")).fetchAll(db) }
     }
-
-    // MARK: API keys
-
-    public func createAPIKey(userID: String, name: String, keyHash: String) throws -> APIKey {
-        let key = APIKey(id: Self.newID(), userID: userID, name: name, keyHash: keyHash, createdAt: Date(), lastUsedAt: nil)
-        try pool.write { db in try key.insert(db) }
-        return key
-    }
-
-    public func apiKeys(userID: String) throws -> [APIKey] {
-        try pool.read { db in try APIKey.filter(Column("user_id") == userID).order(Column("created_at")).fetchAll(db) }
-    }
-
-    /// The owner of a key, touching its last use.
-    public func userForAPIKey(hash: String) throws -> User? {
-        try pool.write { db in
-            guard let key = try APIKey.filter(Column("key_hash") == hash).fetchOne(db) else { return nil }
-            try db.execute(sql: "UPDATE api_keys SET last_used_at = ? WHERE id = ?", arguments: [Date(), key.id])
-            return try User.fetchOne(db, key: key.userID)
-        }
-    }
-
-    /// Deletes a key of `userID`; false when there is no such key of theirs.
-    public func deleteAPIKey(id: String, userID: String) throws -> Bool {
-        try pool.write { db in
-            try db.execute(sql: "DELETE FROM api_keys WHERE id = ? AND user_id = ?", arguments: [id, userID])
-            return db.changesCount > 0
-        }
-    }
 }

@@ -1,4 +1,7 @@
 import Foundation
+import NIOHTTP1
+@testable import Server
+import State
 import Testing
 
 @Suite("Auth flows over HTTP") struct AuthFlowTests {
@@ -90,7 +93,7 @@ import Testing
         let server = try await ServerHarness.start()
         defer { Task { await server.stop() } }
         let creator = try await server.token("creator@demo.test")
-        let created = try await server.request(.POST, "/api/v1/auth/api-keys", json: ["name": "ci"], token: creator)
+        let created = try await server.request(.POST, "/api/v1/auth/api-keys", json: ["name": "ci", "scopes": ["search", "chat"]], token: creator)
         #expect(created.status == 201)
         let key = try #require(created.json["key"] as? String)
         #expect(key.hasPrefix("crk_"))
@@ -100,9 +103,66 @@ import Testing
         let list = try await server.request(.GET, "/api/v1/auth/api-keys", token: creator)
         let keys = try #require(list.json["api_keys"] as? [[String: Any]])
         #expect(keys.count == 1 && keys[0]["key"] == nil && keys[0]["last_used_at"] is String)
+        #expect(keys[0]["scopes"] as? [String] == ["search", "chat"] && keys[0]["expires_at"] is NSNull && keys[0]["allowed_origins"] is NSNull)
         let id = try #require(created.json["id"] as? String)
         #expect(try await server.request(.DELETE, "/api/v1/auth/api-keys/\(id)", token: try await server.token("creator@other.test")).status == 404)
         #expect(try await server.request(.DELETE, "/api/v1/auth/api-keys/\(id)", token: creator).status == 204)
         #expect(try await server.request(.POST, "/api/v1/creators/demo/search", json: ["query": "sleep"], token: key).status == 401)
+    }
+
+    @Test func apiKeysHaveOnlyTheirScopesOriginsAndLifetime() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        let creator = try await server.token("creator@demo.test")
+        func key(_ body: [String: Any]) async throws -> String {
+            let created = try await server.request(.POST, "/api/v1/auth/api-keys", json: body, token: creator)
+            guard created.status == 201, let key = created.json["key"] as? String else { throw ServerHarness.HarnessError.unexpected("\(created.status) \(created.text)") }
+            return key
+        }
+        let search = try await key(["name": "search", "scopes": ["search"]])
+        #expect(try await server.request(.POST, "/api/v1/creators/demo/search", json: ["query": "sleep"], token: search).status == 200)
+        for (method, path, body) in [(HTTPMethod.POST, "/api/v1/creators/demo/conversations", [:] as [String: Any]?), (.GET, "/api/v1/conversations", nil),
+                                     (.GET, "/api/v1/auth/api-keys", nil), (.POST, "/api/v1/auth/api-keys", ["name": "more", "scopes": ["manage"]]),
+                                     (.GET, "/api/v1/me/export", nil), (.DELETE, "/api/v1/me", ["password": ServerHarness.password]),
+                                     (.POST, "/api/v1/auth/logout", nil)] {
+            let reply = try await server.request(method, path, json: body, token: search)
+            #expect(reply.status == 403, "\(method) \(path) with a search key: \(reply.status)")
+        }
+        let manage = try await key(["name": "manage", "scopes": ["manage"]])
+        #expect(try await server.request(.GET, "/api/v1/auth/api-keys", token: manage).status == 200)
+        #expect(try await server.request(.POST, "/api/v1/creators/demo/search", json: ["query": "sleep"], token: manage).status == 403)
+
+        let widget = try await key(["name": "widget", "scopes": ["chat"], "allowed_origins": ["https://Coach.example"], "expires_in_days": 30])
+        let fromSite = try await server.request(.GET, "/api/v1/conversations", token: widget, headers: [("Origin", "https://coach.example")])
+        #expect(fromSite.status == 200)
+        let fromElsewhere = try await server.request(.GET, "/api/v1/conversations", token: widget, headers: [("Origin", "https://evil.example")])
+        #expect(fromElsewhere.status == 403 && (fromElsewhere.json["detail"] as? String)?.contains("origin") == true)
+
+        // An expired key is refused, saying so.
+        let secret = TokenService.opaqueToken(prefix: "crk_")
+        let state = try StateStore(directory: server.configuration.stateDirectory)
+        let owner = try #require(try state.user(email: "creator@demo.test"))
+        _ = try state.createAPIKey(userID: owner.id, name: "old", keyHash: secret.hash, scopes: [.search], expiresAt: Date().addingTimeInterval(-1))
+        try state.close()
+        let expired = try await server.request(.POST, "/api/v1/creators/demo/search", json: ["query": "sleep"], token: secret.token)
+        #expect(expired.status == 401 && expired.json["detail"] as? String == "API key has expired")
+
+        for (body, field) in [(["name": "x"] as [String: Any], "scopes"), (["name": "x", "scopes": [] as [String]], "scopes"), (["name": "x", "scopes": ["root"]], "scopes"),
+                              (["name": "x", "scopes": ["chat"], "allowed_origins": ["https://coach.example/page"]], "allowed_origins"),
+                              (["name": "x", "scopes": ["chat"], "expires_in_days": 0], "expires_in_days")] {
+            let reply = try await server.request(.POST, "/api/v1/auth/api-keys", json: body, token: creator)
+            #expect(reply.status == 422 && (reply.json["detail"] as? String)?.hasPrefix(field) == true, "\(body): \(reply.status) \(reply.text)")
+        }
+    }
+
+    @Test func deletingTheAccountNeedsItsPassword() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        let token = try await server.token("member@demo.test")
+        #expect(try await server.request(.DELETE, "/api/v1/me", token: token).status == 400)
+        #expect(try await server.request(.DELETE, "/api/v1/me", json: ["password": "Wrong-password-1"], token: token).status == 401)
+        #expect(try await server.request(.GET, "/api/v1/auth/me", token: token).status == 200)
+        #expect(try await server.request(.DELETE, "/api/v1/me", json: ["password": ServerHarness.password], token: token).status == 204)
+        #expect(try await server.request(.GET, "/api/v1/auth/me", token: token).status == 401)
     }
 }

@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test func theAuthRoutesHaveTheirOwnLowerRate() async throws {
-        let server = try await ServerHarness.start { $0.authRateLimitPerSecond = 0.1; $0.authRateLimitBurst = 3 }
+        let server = try await ServerHarness.start { $0.authRateLimitPerSecond = 0.001; $0.authRateLimitBurst = 3 }
         defer { Task { await server.stop() } }
         var statuses: [Int] = []
         for _ in 0..<5 { statuses.append(try await server.request(.POST, "/api/v1/auth/login", json: ["email": "x@demo.test", "password": "Wrong-password-1"]).status) }

@@ -67,7 +67,7 @@ import Tokenization
         #expect((export.json["sessions"] as? [Any])?.count == 1)
         #expect(!export.text.contains("password"))
 
-        #expect(try await server.request(.DELETE, "/api/v1/me", token: tokens.access).status == 204)
+        #expect(try await server.request(.DELETE, "/api/v1/me", json: ["password": ServerHarness.password], token: tokens.access).status == 204)
         #expect(try await server.request(.GET, "/api/v1/auth/me", token: tokens.access).status == 401)
         #expect(try await server.request(.POST, "/api/v1/auth/refresh", json: ["refresh_token": tokens.refresh]).status == 401)
         let login = try await server.request(.POST, "/api/v1/auth/login", json: ["email": "member@demo.test", "password": ServerHarness.password])

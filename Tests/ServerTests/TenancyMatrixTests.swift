@@ -24,7 +24,7 @@ import Testing
         let owned = try await server.request(.POST, "/api/v1/creators/demo/conversations", json: [:], token: tokens[.memberDemo])
         let conversation = try #require(owned.json["id"] as? String)
         // So is the API key the DELETE row probes (creatorDemo's).
-        let key = try await server.request(.POST, "/api/v1/auth/api-keys", json: ["name": "probe"], token: tokens[.creatorDemo])
+        let key = try await server.request(.POST, "/api/v1/auth/api-keys", json: ["name": "probe", "scopes": ["search"]], token: tokens[.creatorDemo])
         let keyID = try #require(key.json["id"] as? String)
 
         struct Row { var method: HTTPMethod; var path: String; var body: [String: Any]?; var expected: [Caller: Int] }
@@ -45,7 +45,7 @@ import Testing
             Row(method: .POST, path: "/api/v1/ai/conversations", body: ["query": "How long should adults sleep?", "creator_id": "demo"], expected: demoTenant),
             Row(method: .POST, path: "/api/v1/ai/conversations", body: ["query": "How long should adults sleep?", "creator_id": "demo", "conversation_id": conversation],
                 expected: [.anonymous: 401, .admin: 404, .creatorDemo: 404, .creatorOther: 403, .memberDemo: 200, .memberDemo2: 404, .memberOther: 403]),
-            Row(method: .POST, path: "/api/v1/auth/api-keys", body: ["name": "k"],
+            Row(method: .POST, path: "/api/v1/auth/api-keys", body: ["name": "k", "scopes": ["search"]],
                 expected: [.anonymous: 401, .admin: 201, .creatorDemo: 201, .creatorOther: 201, .memberDemo: 403, .memberDemo2: 403, .memberOther: 403]),
             Row(method: .GET, path: "/api/v1/auth/api-keys", body: nil,
                 expected: [.anonymous: 401, .admin: 200, .creatorDemo: 200, .creatorOther: 200, .memberDemo: 403, .memberDemo2: 403, .memberOther: 403]),

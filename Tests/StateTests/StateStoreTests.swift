@@ -92,12 +92,12 @@ import Testing
         let conversation = try state.createConversation(userID: member.id, creator: "demo", title: nil)
         try state.save(StoredMessage(conversationID: conversation.id, role: "user", content: "hi", complete: true))
         _ = try state.startSession(userID: member.id, refreshHash: "r", expiresAt: Date().addingTimeInterval(60))
-        _ = try state.createAPIKey(userID: creator.id, name: "k", keyHash: "kh")
+        _ = try state.createAPIKey(userID: creator.id, name: "k", keyHash: "kh", scopes: [.search])
         try state.deleteUser(id: member.id)
         #expect(try state.messages(conversationID: conversation.id).items.isEmpty)
         #expect(try state.conversation(id: conversation.id, userID: member.id) == nil)
         #expect(try state.sessions(userID: member.id).isEmpty)
-        #expect(try state.userForAPIKey(hash: "kh")?.id == creator.id)
+        #expect(try state.apiKey(hash: "kh")?.user.id == creator.id)
     }
 
     @Test func anExchangeStartsInOneTransactionWithTheCompleteHistory() throws {

@@ -91,21 +91,37 @@ struct AuthService: Sendable {
         cache.forget(userID: identity.userID, sessionID: identity.sessionID)
     }
 
-    /// Erases the caller and everything of theirs.
-    func deleteAccount(_ identity: Identity) throws {
+    /// Erases the caller and everything of theirs, after re-authentication: a login session
+    /// (never an API key) and the account's password, checked under the login limits.
+    func deleteAccount(_ identity: Identity, password: String, client: String) async throws {
+        guard !identity.isAPIKey else { throw APIError.forbidden("an account is deleted with a login session and its password, not an API key") }
+        guard let user = try state.user(id: identity.userID) else { throw APIError.unauthorized("the account no longer exists") }
+        if case .refused(let wait) = try state.admitLoginAttempt(email: user.email, client: client, throttle: configuration.loginThrottle) {
+            throw APIError.tooManyRequests("too many failed password checks for this account; try again in \(wait) s", retryAfter: wait)
+        }
+        guard password.utf8.count <= 4 * PasswordPolicy.maximumLength,
+              try await hashing.run({ await hasher.verify(password, against: user.passwordHash) }) else {
+            throw APIError.unauthorized("password is wrong")
+        }
+        try state.loginSucceeded(email: user.email, client: client)
         try state.deleteUser(id: identity.userID)
         cache.forget(userID: identity.userID, sessionID: nil)
     }
 
-    /// The caller of a request with `Authorization: Bearer <JWT | crk_ key>`.
-    func authenticate(authorization: String?) async throws -> Identity {
+    /// The caller of a request with `Authorization: Bearer <JWT | crk_ key>`. `origin` is the
+    /// request's `Origin` header: a key limited to some browser origins is refused from others.
+    func authenticate(authorization: String?, origin: String?) async throws -> Identity {
         guard let authorization, authorization.lowercased().hasPrefix("bearer ") else {
             throw APIError.unauthorized("missing Authorization: Bearer token")
         }
         let credential = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
         if credential.hasPrefix("crk_") {
-            guard let user = try state.userForAPIKey(hash: TokenService.hash(credential)) else { throw APIError.unauthorized("API key is not valid") }
-            return Identity(userID: user.id, role: user.role, creator: user.creator, sessionID: nil)
+            guard let (key, user) = try state.apiKey(hash: TokenService.hash(credential)) else { throw APIError.unauthorized("API key is not valid") }
+            if let expiresAt = key.expiresAt, expiresAt <= Date() { throw APIError.unauthorized("API key has expired") }
+            if let origin, let allowed = key.allowedOrigins, !allowed.contains(origin.lowercased()) {
+                throw APIError.forbidden("this API key may not be used from origin \(origin)")
+            }
+            return Identity(userID: user.id, role: user.role, creator: user.creator, sessionID: nil, scopes: key.scopes)
         }
         if let identity = cache.identity(for: credential) { return identity }
         guard let claims = await tokens.verify(credential), let role = Role(rawValue: claims.role) else {

@@ -8,6 +8,15 @@ struct Identity: Sendable, Hashable {
     var creator: String?
     /// The session (refresh family) of an access token; nil for an API key.
     var sessionID: String?
+    /// An API key's scopes; nil for a login session, which has every scope.
+    var scopes: Set<APIKeyScope>?
+
+    var isAPIKey: Bool { scopes != nil }
+
+    /// Refuses (403) a caller without `scope`.
+    func require(_ scope: APIKeyScope) throws {
+        if let scopes, !scopes.contains(scope) { throw APIError.forbidden("this API key does not have the \"\(scope.rawValue)\" scope") }
+    }
 
     /// Admins reach every tenant; creators and members only their own. Nothing else crosses.
     func mayAccess(creator id: String) -> Bool {

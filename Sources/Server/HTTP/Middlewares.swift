@@ -70,7 +70,19 @@ struct AuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var context = context
-        context.identity = try await auth.authenticate(authorization: request.headers[.authorization])
+        context.identity = try await auth.authenticate(authorization: request.headers[.authorization], origin: request.headers[.origin])
+        return try await next(request, context)
+    }
+}
+
+/// Refuses, with 403, API keys without `scope` on the routes behind it (login sessions have
+/// every scope).
+struct ScopeMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let scope: APIKeyScope
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        try context.caller().require(scope)
         return try await next(request, context)
     }
 }

@@ -5,7 +5,9 @@ import State
 extension Services {
     /// `/api/v1/auth/...`: register, login and refresh are public (register and login, which
     /// hash a password, behind their own lower rate limit); the rest need a bearer token.
-    func addAuthRoutes(public open: RouterGroup<AppContext>, hashing: RouterGroup<AppContext>, authenticated: RouterGroup<AppContext>) {
+    /// API keys need the `manage` scope.
+    func addAuthRoutes(public open: RouterGroup<AppContext>, hashing: RouterGroup<AppContext>, authenticated: RouterGroup<AppContext>,
+                       manage: RouterGroup<AppContext>) {
         let limit = configuration.maxBodyBytes
         hashing.post("auth/register") { request, _ in
             let body = try await StrictJSON.decode(RegisterBody.self, from: request, limit: limit)
@@ -23,6 +25,7 @@ extension Services {
         }
         authenticated.post("auth/logout") { request, context in
             let identity = try context.caller()
+            guard !identity.isAPIKey else { throw APIError.forbidden("an API key has no session to log out of; delete the key instead") }
             _ = try await StrictJSON.decode(LogoutBody.self, from: request, limit: limit, allowEmpty: true)
             try auth.logout(identity)
             return emptyResponse()
@@ -32,30 +35,21 @@ extension Services {
             guard let user = try state.user(id: identity.userID) else { throw APIError.unauthorized("the account no longer exists") }
             return try jsonResponse(UserJSON(user))
         }
-        authenticated.post("auth/api-keys") { request, context in
+        manage.post("auth/api-keys") { request, context in
             let identity = try requireCreatorOrAdmin(context)
             let body = try await StrictJSON.decode(APIKeyBody.self, from: request, limit: limit)
             let secret = TokenService.opaqueToken(prefix: "crk_")
-            let key = try state.createAPIKey(userID: identity.userID, name: body.name, keyHash: secret.hash)
-            struct Created: Encodable { var id: String, name: String, key: String, created_at: String }
-            return try jsonResponse(Created(id: key.id, name: key.name, key: secret.token, created_at: iso8601(key.createdAt)), status: .created)
+            let key = try state.createAPIKey(userID: identity.userID, name: body.name, keyHash: secret.hash, scopes: body.scopes,
+                                             expiresAt: body.expires_in_days.map { Date().addingTimeInterval(Double($0) * 86_400) },
+                                             allowedOrigins: body.allowed_origins)
+            return try jsonResponse(APIKeyJSON(key, secret: secret.token), status: .created)
         }
-        authenticated.get("auth/api-keys") { _, context in
+        manage.get("auth/api-keys") { _, context in
             let identity = try requireCreatorOrAdmin(context)
-            struct Key: Encodable {
-                var id: String, name: String, created_at: String, last_used_at: String?
-                func encode(to encoder: any Encoder) throws {
-                    var container = encoder.container(keyedBy: CodingKeys.self)
-                    try container.encode(id, forKey: .id); try container.encode(name, forKey: .name)
-                    try container.encode(created_at, forKey: .created_at); try container.encode(last_used_at, forKey: .last_used_at)
-                }
-                enum CodingKeys: String, CodingKey { case id, name, created_at, last_used_at }
-            }
-            struct List: Encodable { var api_keys: [Key] }
-            let keys = try state.apiKeys(userID: identity.userID).map { Key(id: $0.id, name: $0.name, created_at: iso8601($0.createdAt), last_used_at: $0.lastUsedAt.map(iso8601)) }
-            return try jsonResponse(List(api_keys: keys))
+            struct List: Encodable { var api_keys: [APIKeyJSON] }
+            return try jsonResponse(List(api_keys: try state.apiKeys(userID: identity.userID).map { APIKeyJSON($0) }))
         }
-        authenticated.delete("auth/api-keys/{id}") { _, context in
+        manage.delete("auth/api-keys/{id}") { _, context in
             let identity = try requireCreatorOrAdmin(context)
             let id = try context.parameters.require("id")
             guard try state.deleteAPIKey(id: id, userID: identity.userID) else { throw APIError.notFound("no API key \(id) of yours") }

@@ -3,9 +3,10 @@ import Hummingbird
 import NIOCore
 
 extension Services {
-    /// `GET /me/export` (all of the caller's data) and `DELETE /me` (erase it all).
-    func addPrivacyRoutes(_ group: RouterGroup<AppContext>) {
-        group.get("me/export") { _, context in
+    /// `GET /me/export` (all of the caller's data; the `manage` scope) and `DELETE /me` (erase
+    /// it all; a login session and the password).
+    func addPrivacyRoutes(_ group: RouterGroup<AppContext>, manage: RouterGroup<AppContext>) {
+        manage.get("me/export") { _, context in
             let identity = try context.caller()
             guard let user = try state.user(id: identity.userID) else { throw APIError.unauthorized("the account no longer exists") }
             struct ConversationExport: Encodable { var conversation: ConversationJSON; var messages: [MessageJSON] }
@@ -45,8 +46,9 @@ extension Services {
             }
             return Response(status: .ok, headers: [.contentType: "application/json", .contentDisposition: "attachment; filename=\"coachrag-export.json\""], body: body)
         }
-        group.delete("me") { _, context in
-            try auth.deleteAccount(try context.caller())
+        group.delete("me") { request, context in
+            let body = try await StrictJSON.decode(DeleteAccountBody.self, from: request, limit: configuration.maxBodyBytes)
+            try await auth.deleteAccount(try context.caller(), password: body.password, client: context.clientKey)
             return emptyResponse()
         }
     }

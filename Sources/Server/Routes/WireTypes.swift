@@ -25,15 +25,75 @@ struct LogoutBody: JSONRequestBody {
     var refresh_token: String?
 }
 
+/// `POST /auth/api-keys`: `{name, scopes, expires_in_days?, allowed_origins?}`.
 struct APIKeyBody: JSONRequestBody {
-    static let fields: Set<String> = ["name"]
+    static let fields: Set<String> = ["name", "scopes", "expires_in_days", "allowed_origins"]
     var name: String
+    var scopes: Set<APIKeyScope>
+    var expires_in_days: Int?
+    /// Lower-cased `scheme://host[:port]` origins.
+    var allowed_origins: [String]?
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name) { (1...100).contains($0.count) ? nil : "must be 1 to 100 characters" }
+        let names = try container.decode([String].self, forKey: .scopes) { $0.isEmpty ? "must name at least one of search, chat, manage" : nil }
+        scopes = try Set(names.map { name in
+            guard let scope = APIKeyScope(rawValue: name) else { throw APIError.invalid("scopes", "\"\(name)\" is not a scope (search, chat, manage)") }
+            return scope
+        })
+        expires_in_days = try container.decodeIfPresent(Int.self, forKey: .expires_in_days)
+        if let days = expires_in_days, !(1...3650).contains(days) { throw APIError.invalid("expires_in_days", "must be 1 to 3650") }
+        allowed_origins = try container.decodeIfPresent([String].self, forKey: .allowed_origins).map { origins in
+            guard (1...20).contains(origins.count) else { throw APIError.invalid("allowed_origins", "must list 1 to 20 origins") }
+            return try origins.map { origin in
+                guard let normalised = Self.origin(origin) else {
+                    throw APIError.invalid("allowed_origins", "\"\(origin)\" is not an origin like https://coach.example")
+                }
+                return normalised
+            }
+        }
     }
-    enum CodingKeys: String, CodingKey { case name }
+    enum CodingKeys: String, CodingKey { case name, scopes, expires_in_days, allowed_origins }
+
+    /// `scheme://host[:port]` lower-cased, or nil when `text` is not one (a path, a query or
+    /// another scheme than http/https is not an origin).
+    static func origin(_ text: String) -> String? {
+        guard text.count <= 200, let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = url.host, !host.isEmpty, url.path.isEmpty, url.query == nil, url.fragment == nil, url.user == nil else { return nil }
+        return "\(scheme)://\(host.lowercased())" + (url.port.map { ":\($0)" } ?? "")
+    }
+}
+
+/// An API key as listed (and, once, with its secret when created).
+struct APIKeyJSON: Encodable {
+    var key: APIKey
+    var secret: String?
+    init(_ key: APIKey, secret: String? = nil) {
+        self.key = key
+        self.secret = secret
+    }
+
+    enum CodingKeys: String, CodingKey { case id, name, key, scopes, created_at, last_used_at, expires_at, allowed_origins }
+
+    /// Unknown times and unlimited origins are written as `null`, never left out.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(key.id, forKey: .id)
+        try container.encode(key.name, forKey: .name)
+        if let secret { try container.encode(secret, forKey: .key) }
+        try container.encode(APIKeyScope.allCases.filter(key.scopes.contains).map(\.rawValue), forKey: .scopes)
+        try container.encode(iso8601(key.createdAt), forKey: .created_at)
+        try container.encode(key.lastUsedAt.map(iso8601), forKey: .last_used_at)
+        try container.encode(key.expiresAt.map(iso8601), forKey: .expires_at)
+        try container.encode(key.allowedOrigins, forKey: .allowed_origins)
+    }
+}
+
+/// `DELETE /me`: `{password}`.
+struct DeleteAccountBody: JSONRequestBody {
+    static let fields: Set<String> = ["password"]
+    var password: String
 }
 
 struct SearchBody: JSONRequestBody {
