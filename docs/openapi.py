@@ -14,8 +14,9 @@ def arr(t): return {"type": "array", "items": t}
 schemas = {
     "Problem": obj({"type": S, "title": S, "status": I, "detail": S, "instance": S, "request_id": S,
                     "errors": arr(obj({"field": S, "message": S}, ["field", "message"]))}, ["type", "title", "status", "detail"]),
-    "RegisterRequest": obj({"email": {"type": "string", "format": "email"}, "password": {"type": "string", "minLength": 10, "maxLength": 256}, "creator": S}, ["email", "password", "creator"]),
-    "LoginRequest": obj({"email": S, "password": S}, ["email", "password"]),
+    "RegisterRequest": obj({"email": {"type": "string", "format": "email", "maxLength": 254}, "password": {"type": "string", "minLength": 10, "maxLength": 256}, "creator": S,
+                            "invite": {"type": "string", "description": "cri_…; required when the creator's registration is `invite` (the default)"}}, ["email", "password", "creator"]),
+    "LoginRequest": obj({"email": {"type": "string", "maxLength": 254}, "password": S}, ["email", "password"]),
     "RefreshRequest": obj({"refresh_token": S}, ["refresh_token"]),
     "LogoutRequest": obj({"refresh_token": S}),
     "TokenResponse": obj({"access_token": S, "refresh_token": S, "token_type": {"const": "Bearer"}, "expires_in": I},
@@ -23,9 +24,22 @@ schemas = {
     "Accepted": obj({"status": {"const": "accepted"}, "detail": S}, ["status", "detail"]),
     "User": obj({"id": S, "email": S, "role": {"enum": ["admin", "creator", "member"]}, "creator": nullable(S), "created_at": {"type": "string", "format": "date-time"}},
                 ["id", "email", "role", "creator", "created_at"]),
-    "ApiKeyRequest": obj({"name": {"type": "string", "minLength": 1, "maxLength": 100}}, ["name"]),
-    "ApiKeyCreated": obj({"id": S, "name": S, "key": {"type": "string", "description": "crk_…, shown once"}, "created_at": S}, ["id", "name", "key", "created_at"]),
-    "ApiKey": obj({"id": S, "name": S, "created_at": S, "last_used_at": nullable(S)}, ["id", "name", "created_at", "last_used_at"]),
+    "ApiKeyRequest": obj({"name": {"type": "string", "minLength": 1, "maxLength": 100},
+                          "scopes": {"type": "array", "minItems": 1, "items": {"enum": ["search", "chat", "manage"]}},
+                          "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 3650},
+                          "allowed_origins": {"type": "array", "minItems": 1, "maxItems": 20, "items": {"type": "string", "description": "scheme://host[:port]"}}},
+                         ["name", "scopes"]),
+    "ApiKeyCreated": obj({"id": S, "name": S, "key": {"type": "string", "description": "crk_…, shown once"}, "scopes": arr(S), "created_at": S,
+                          "last_used_at": nullable(S), "expires_at": nullable(S), "allowed_origins": {"type": ["array", "null"], "items": S}},
+                         ["id", "name", "key", "scopes", "created_at", "last_used_at", "expires_at", "allowed_origins"]),
+    "ApiKey": obj({"id": S, "name": S, "scopes": arr(S), "created_at": S, "last_used_at": nullable(S), "expires_at": nullable(S),
+                   "allowed_origins": {"type": ["array", "null"], "items": S}}, ["id", "name", "scopes", "created_at", "last_used_at", "expires_at", "allowed_origins"]),
+    "InviteRequest": obj({"expires_in_days": {"type": "integer", "minimum": 1, "maximum": 365, "default": 14},
+                          "max_uses": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}}),
+    "Invite": obj({"id": S, "creator": S, "code": {"type": "string", "description": "cri_…, only when created"}, "created_at": S, "expires_at": S,
+                   "max_uses": I, "uses": I, "revoked": B}, ["id", "creator", "created_at", "expires_at", "max_uses", "uses", "revoked"]),
+    "InviteList": obj({"invites": arr(ref("Invite"))}, ["invites"]),
+    "DeleteAccountRequest": obj({"password": S}, ["password"]),
     "ApiKeyList": obj({"api_keys": arr(ref("ApiKey"))}, ["api_keys"]),
     "SearchRequest": obj({"query": {"type": "string", "minLength": 1, "maxLength": 4000}, "k": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5},
                           "min_score": {"type": "number", "minimum": -1, "maximum": 1, "default": -1,
@@ -42,9 +56,9 @@ schemas = {
     "SearchResponse": obj({"hits": arr(ref("Hit")), "confidence": N, "method": {"enum": ["hybrid", "dense", "lexical"]}, "retrieval_query": S,
                            "index_version": S, "timings": obj({"embed_ms": N, "search_ms": N, "total_ms": N})},
                           ["hits", "confidence", "method", "retrieval_query", "index_version", "timings"]),
-    "NewConversation": obj({"title": S}),
+    "NewConversation": obj({"title": {"type": "string", "maxLength": 200}}),
     "Conversation": obj({"id": S, "creator": S, "title": nullable(S), "created_at": S, "updated_at": S}, ["id", "creator", "created_at", "updated_at"]),
-    "ConversationList": obj({"conversations": arr(ref("Conversation"))}, ["conversations"]),
+    "ConversationList": obj({"conversations": arr(ref("Conversation")), "next_cursor": nullable(S)}, ["conversations", "next_cursor"]),
     "Citation": obj({"n": I, "chunk": I, "document": S, "page_start": nullable(I), "page_end": nullable(I), "start": I, "end": I, "quote": S, "score": N},
                     ["n", "chunk", "document", "page_start", "page_end", "start", "end", "quote", "score"]),
     "Usage": obj({"prompt_tokens": I, "completion_tokens": I}, ["prompt_tokens", "completion_tokens"]),
@@ -55,7 +69,7 @@ schemas = {
                     "usage": {"oneOf": [ref("Usage"), {"type": "null"}]}, "timings": {"oneOf": [ref("Timings"), {"type": "null"}]},
                     "retrieval_query": {"type": ["string", "null"], "description": "assistant messages only: what retrieval searched"}, "created_at": S},
                    ["id", "conversation_id", "role", "content", "citations", "confidence", "mode", "notice", "complete", "usage", "timings", "created_at"]),
-    "MessageList": obj({"messages": arr(ref("Message"))}, ["messages"]),
+    "MessageList": obj({"messages": arr(ref("Message")), "next_cursor": nullable(S)}, ["messages", "next_cursor"]),
     "LegacyConversationRequest": obj({"query": {"type": "string", "minLength": 1}, "creator_id": S, "conversation_id": S}, ["query", "creator_id"]),
     "LegacyConversationResponse": obj({"conversation_id": S, "answer": S, "citations": arr(ref("Citation")), "confidence": nullable(N), "mode": nullable(S)},
                                       ["conversation_id", "answer", "citations", "confidence", "mode"]),
@@ -80,12 +94,16 @@ BODY = {"400": problem("not a JSON object"), "413": problem("body over 64 KiB"),
 AUTH = {"401": problem("missing or invalid credentials")}
 def body(schema, required=True):
     return {"required": required, "content": {"application/json": {"schema": ref(schema)}}}
-def op(tag, operation_id, summary, responses, request=None, secured=True, params=()):
+PAGE = [{"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+        {"name": "cursor", "in": "query", "required": False, "schema": S, "description": "a previous page's next_cursor"}]
+def op(tag, operation_id, summary, responses, request=None, secured=True, params=(), query=()):
     o = {"tags": [tag], "operationId": operation_id, "summary": summary, "responses": {**responses, **COMMON}}
     if request: o["requestBody"] = request; o["responses"].update(BODY)
     if secured: o["security"] = [{"bearer": []}]; o["responses"].update(AUTH)
-    if params: o["parameters"] = [{"name": p, "in": "path", "required": True, "schema": S} for p in params]
+    if params or query: o["parameters"] = [{"name": p, "in": "path", "required": True, "schema": S} for p in params] + list(query)
     return o
+BUSY = {"503": problem("too many password checks in progress", retry=True)}
+SCOPE = {"403": problem("an API key without the route's scope")}
 NOCONTENT = {"204": {"description": "done"}}
 
 paths = {
@@ -97,40 +115,49 @@ paths = {
     "/openapi.json": {"get": op("operations", "openapi", "This document.", {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}, secured=False)},
     "/.well-known/jwks.json": {"get": op("operations", "jwks", "The public key that verifies access tokens.", ok("JWKS"), secured=False)},
     "/api/v1/auth/register": {"post": op("auth", "register", "A member joins a creator's tenant (same answer whether or not the email existed).",
-                                         {"202": {"description": "accepted", "content": {"application/json": {"schema": ref("Accepted")}}}, "404": problem("no such creator")},
+                                         {"202": {"description": "accepted", "content": {"application/json": {"schema": ref("Accepted")}}}, "404": problem("no such creator, or one closed to registration (the same answer)"), **BUSY},
                                          body("RegisterRequest"), secured=False)},
-    "/api/v1/auth/login": {"post": op("auth", "login", "Email and password for tokens.", {**ok("TokenResponse"), "401": problem("email or password is wrong")},
+    "/api/v1/auth/login": {"post": op("auth", "login", "Email and password for tokens.", {**ok("TokenResponse"), "401": problem("email or password is wrong"), **BUSY},
                                       body("LoginRequest"), secured=False)},
     "/api/v1/auth/refresh": {"post": op("auth", "refresh", "Rotate a refresh token (reuse revokes its family).", {**ok("TokenResponse"), "401": problem("spent, expired or revoked")},
                                         body("RefreshRequest"), secured=False)},
     "/api/v1/auth/logout": {"post": op("auth", "logout", "End the session.", NOCONTENT, body("LogoutRequest", required=False))},
     "/api/v1/auth/me": {"get": op("auth", "me", "The caller.", ok("User"))},
     "/api/v1/auth/api-keys": {
-        "post": op("auth", "createApiKey", "Create an API key (creators and admins).", {**ok("ApiKeyCreated", "created", "201"), "403": problem("members have no API keys")}, body("ApiKeyRequest")),
-        "get": op("auth", "listApiKeys", "The caller's API keys.", {**ok("ApiKeyList"), "403": problem("members have no API keys")}),
+        "post": op("auth", "createApiKey", "Create an API key (creators and admins; the `manage` scope).", {**ok("ApiKeyCreated", "created", "201"), "403": problem("members have no API keys, or a key without `manage`"), "409": problem("100 keys already")}, body("ApiKeyRequest")),
+        "get": op("auth", "listApiKeys", "The caller's API keys (the `manage` scope).", {**ok("ApiKeyList"), "403": problem("members have no API keys, or a key without `manage`")}),
     },
     "/api/v1/auth/api-keys/{id}": {"delete": op("auth", "deleteApiKey", "Delete one of the caller's API keys.", {**NOCONTENT, "403": problem("members have no API keys"), "404": problem("not yours")}, params=["id"])},
     "/api/v1/creators/{creator}/search": {"post": op("retrieval", "search", "The passages of the creator's live index closest to a query.",
                                                      {**ok("SearchResponse"), "403": problem("not your tenant"), "404": problem("no index"), "503": problem("index unreadable or embedder mismatch")},
                                                      body("SearchRequest"), params=["creator"])},
     "/api/v1/creators/{creator}/conversations": {"post": op("conversations", "createConversation", "Start a conversation with the creator's bot.",
-                                                            {**ok("Conversation", "created", "201"), "403": problem("not your tenant"), "404": problem("no such creator")},
+                                                            {**ok("Conversation", "created", "201"), "403": problem("not your tenant"), "404": problem("no such creator"), "409": problem("1000 conversations already")},
                                                             body("NewConversation", required=False), params=["creator"])},
-    "/api/v1/conversations": {"get": op("conversations", "listConversations", "The caller's conversations, newest first.", ok("ConversationList"))},
+    "/api/v1/conversations": {"get": op("conversations", "listConversations", "The caller's conversations, most recently active first (limit ≤ 200, default 50).", {**ok("ConversationList"), **SCOPE}, query=PAGE)},
+    "/api/v1/creators/{creator}/invites": {
+        "post": op("auth", "createInvite", "An invite code into the creator's tenant (its creator or an admin; the `manage` scope).",
+                   {**ok("Invite", "created", "201"), "403": problem("not the creator or an admin"), "404": problem("no such creator"), "409": problem("1000 live invites already")},
+                   body("InviteRequest", required=False), params=["creator"]),
+        "get": op("auth", "listInvites", "The creator's invites (codes are never listed).", {**ok("InviteList"), "403": problem("not the creator or an admin")}, params=["creator"]),
+    },
+    "/api/v1/creators/{creator}/invites/{id}": {"delete": op("auth", "revokeInvite", "Revoke an invite.", {**NOCONTENT, "403": problem("not the creator or an admin"), "404": problem("no such live invite")}, params=["creator", "id"])},
     "/api/v1/conversations/{id}": {"delete": op("conversations", "deleteConversation", "Delete one of the caller's conversations.", {**NOCONTENT, "404": problem("not yours")}, params=["id"])},
     "/api/v1/conversations/{id}/messages": {
-        "get": op("conversations", "listMessages", "The conversation's messages in order.", {**ok("MessageList"), "404": problem("not yours")}, params=["id"]),
+        "get": op("conversations", "listMessages", "The conversation's messages in order (limit ≤ 500, default 100).", {**ok("MessageList"), "404": problem("not yours")}, params=["id"], query=PAGE),
         "post": op("conversations", "postMessage", "Ask; the answer is stored and returned (or streamed).", {
             "200": {"description": "the assistant's message; with stream=true, Server-Sent Events: `token` {text} as generated, `citations` {citations}, `done` Message, or `error` {status, detail}",
                     "content": {"application/json": {"schema": ref("Message")}, "text/event-stream": {"schema": S}}},
-            "403": problem("not your tenant"), "404": problem("not yours or no index"), "503": problem("index unreadable or embedder mismatch")},
+            "403": problem("not your tenant"), "404": problem("not yours or no index"), "409": problem("1000 messages in the conversation already"),
+            "503": problem("index unreadable, embedder mismatch, or too many questions being embedded", retry=True)},
             body("MessageRequest"), params=["id"]),
     },
     "/api/v1/ai/conversations": {"post": op("conversations", "legacyConversation", "Legacy shape: ask in a new or existing conversation.",
                                             {**ok("LegacyConversationResponse"), "403": problem("not your tenant"), "404": problem("no such conversation or creator")},
                                             body("LegacyConversationRequest"))},
-    "/api/v1/me/export": {"get": op("privacy", "exportMe", "All of the caller's data.", ok("Export"))},
-    "/api/v1/me": {"delete": op("privacy", "deleteMe", "Erase the caller: account, conversations, messages, sessions, keys.", NOCONTENT)},
+    "/api/v1/me/export": {"get": op("privacy", "exportMe", "All of the caller's data, streamed (the `manage` scope).", {**ok("Export"), **SCOPE})},
+    "/api/v1/me": {"delete": op("privacy", "deleteMe", "Erase the caller: account, conversations, messages, sessions, keys. A login session and the password; never an API key.",
+                                {**NOCONTENT, "401": problem("password is wrong"), "403": problem("an API key"), **BUSY}, body("DeleteAccountRequest"))},
 }
 
 document = {

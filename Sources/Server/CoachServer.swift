@@ -63,6 +63,7 @@ public enum CoachServer {
         services.addRetrievalRoutes(authenticated.group().add(middleware: ScopeMiddleware(scope: .search)))
         services.addConversationRoutes(authenticated.group().add(middleware: ScopeMiddleware(scope: .chat)))
         services.addPrivacyRoutes(authenticated, manage: manage)
+        services.addInviteRoutes(manage)
         return router
     }
 }

@@ -21,14 +21,15 @@ struct Services: Sendable {
         let metrics = ServerMetrics()
         let state = try StateStore(directory: configuration.stateDirectory)
         let tokens = try await TokenService.load(stateDirectory: configuration.stateDirectory, accessLifetime: configuration.accessTokenLifetime)
-        let auth = try AuthService(state: state, tokens: tokens, configuration: configuration)
+        let settings = CreatorSettings(pipelinesDirectory: configuration.pipelinesDirectory, defaults: configuration.retrieval,
+                                       defaultRegistration: configuration.registration)
+        let auth = try AuthService(state: state, tokens: tokens, configuration: configuration, creators: settings)
         let tokenizer = try WordPieceTokenizer.bundled()
         let indexes = IndexRegistry(root: configuration.indexRoot, maxOpen: configuration.maxOpenIndexes, metrics: metrics)
         let embedders = QueryEmbedders(tokenizer: tokenizer, ollama: configuration.ollama, cacheCapacity: configuration.queryCacheSize, metrics: metrics,
                                        threads: configuration.queryEmbeddingThreads, queueLength: configuration.queryEmbeddingQueueLength)
         let retriever = Retriever(indexes: indexes, embedders: embedders, metrics: metrics, engine: HybridRetriever(tokenizer: tokenizer))
         let chat = OllamaChatClient(configuration: configuration)
-        let settings = CreatorSettings(pipelinesDirectory: configuration.pipelinesDirectory, defaults: configuration.retrieval)
         let answers = AnswerService(retriever: retriever, chat: chat, prompts: PromptBuilder(tokenizer: tokenizer), settings: settings, metrics: metrics)
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"), let openAPI = try? Data(contentsOf: url) else {
             throw ServerError.missingResource("openapi.json")

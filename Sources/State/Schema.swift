@@ -102,6 +102,22 @@ enum Schema {
                 ALTER TABLE api_keys ADD COLUMN allowed_origins TEXT;
                 """)
         }
+        migrator.registerMigration("v5-invites") { db in
+            try db.execute(sql: """
+                CREATE TABLE invites (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    creator TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+                    code_hash TEXT NOT NULL UNIQUE,
+                    created_by TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL,
+                    max_uses INTEGER NOT NULL,
+                    uses INTEGER NOT NULL,
+                    revoked_at DATETIME
+                );
+                CREATE INDEX invites_creator ON invites(creator, expires_at);
+                """)
+        }
         return migrator
     }
 }

@@ -13,6 +13,8 @@ public enum StateError: Error, CustomStringConvertible, Equatable {
     case limitReached(String, Int)
     /// A pagination cursor that no page handed out.
     case invalidCursor
+    /// An invite code that is unknown, of another creator, used up, expired or revoked.
+    case invalidInvite
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum StateError: Error, CustomStringConvertible, Equatable {
         case .hashing(let reason): "password hashing failed: \(reason)"
         case .limitReached(let what, let bound): "at most \(bound) \(what)"
         case .invalidCursor: "cursor is not one this server handed out"
+        case .invalidInvite: "the invite code is not valid (unknown, used up, expired or revoked)"
         }
     }
 }

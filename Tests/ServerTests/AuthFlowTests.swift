@@ -2,11 +2,12 @@ import Foundation
 import NIOHTTP1
 @testable import Server
 import State
+import TestSupport
 import Testing
 
 @Suite("Auth flows over HTTP") struct AuthFlowTests {
     @Test func registerAnswersTheSameForNewAndTakenEmails() async throws {
-        let server = try await ServerHarness.start()
+        let server = try await ServerHarness.start { $0.registration = .open }
         defer { Task { await server.stop() } }
         let fresh = try await server.request(.POST, "/api/v1/auth/register", json: ["email": "new@demo.test", "password": "Another-pass-99", "creator": "demo"])
         let taken = try await server.request(.POST, "/api/v1/auth/register", json: ["email": "member@demo.test", "password": "Another-pass-99", "creator": "demo"])
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test func registerValidatesFieldsByName() async throws {
-        let server = try await ServerHarness.start()
+        let server = try await ServerHarness.start { $0.registration = .open }
         defer { Task { await server.stop() } }
         let weak = try await server.request(.POST, "/api/v1/auth/register", json: ["email": "w@demo.test", "password": "short", "creator": "demo"])
         #expect(weak.status == 422)
@@ -164,5 +165,44 @@ import Testing
         #expect(try await server.request(.GET, "/api/v1/auth/me", token: token).status == 200)
         #expect(try await server.request(.DELETE, "/api/v1/me", json: ["password": ServerHarness.password], token: token).status == 204)
         #expect(try await server.request(.GET, "/api/v1/auth/me", token: token).status == 401)
+    }
+
+    @Test func registrationFollowsEachCreatorsPolicy() async throws {
+        let pipelines = TemporaryDirectory.make("pipelines")
+        defer { try? FileManager.default.removeItem(at: pipelines) }
+        try "creator: demo\nsources:\n  paths: [x]\nregistration: invite\n".write(to: pipelines.appendingPathComponent("demo.yml"), atomically: true, encoding: .utf8)
+        try "creator: other\nsources:\n  paths: [x]\nregistration: closed\n".write(to: pipelines.appendingPathComponent("other.yml"), atomically: true, encoding: .utf8)
+        let server = try await ServerHarness.start { $0.pipelinesDirectory = pipelines; $0.registration = .open }
+        defer { Task { await server.stop() } }
+        func register(_ email: String, creator: String, invite: String? = nil) async throws -> ServerHarness.Reply {
+            var body: [String: Any] = ["email": email, "password": "Another-pass-99", "creator": creator]
+            if let invite { body["invite"] = invite }
+            return try await server.request(.POST, "/api/v1/auth/register", json: body)
+        }
+        // Closed and unknown creators answer alike.
+        let closed = try await register("a@other.test", creator: "other")
+        let unknown = try await register("a@other.test", creator: "nosuch")
+        #expect(closed.status == 404 && unknown.status == 404)
+        #expect((closed.json["detail"] as? String)?.replacingOccurrences(of: "other", with: "X") == (unknown.json["detail"] as? String)?.replacingOccurrences(of: "nosuch", with: "X"))
+        // Invite-only: no code, a wrong code, then a code that is spent after one use.
+        #expect(try await register("a@demo.test", creator: "demo").status == 422)
+        #expect(try await register("a@demo.test", creator: "demo", invite: "cri_nonsense").status == 422)
+        let creator = try await server.token("creator@demo.test")
+        let made = try await server.request(.POST, "/api/v1/creators/demo/invites", json: ["max_uses": 1, "expires_in_days": 7], token: creator)
+        #expect(made.status == 201)
+        let code = try #require(made.json["code"] as? String)
+        #expect(try await server.request(.POST, "/api/v1/creators/other/invites", json: [:] as [String: Int], token: creator).status == 403)
+        #expect(try await server.request(.POST, "/api/v1/creators/demo/invites", json: [:] as [String: Int], token: try await server.token("member@demo.test")).status == 403)
+        #expect(try await register("a@demo.test", creator: "demo", invite: code).status == 202)
+        _ = try await server.login("a@demo.test", password: "Another-pass-99")
+        #expect(try await register("b@demo.test", creator: "demo", invite: code).status == 422)
+        // Revoked codes are refused too; listings never show codes.
+        let second = try await server.request(.POST, "/api/v1/creators/demo/invites", json: ["max_uses": 5], token: creator)
+        let id = try #require(second.json["id"] as? String)
+        #expect(try await server.request(.DELETE, "/api/v1/creators/demo/invites/\(id)", token: creator).status == 204)
+        #expect(try await register("c@demo.test", creator: "demo", invite: second.json["code"] as? String).status == 422)
+        let list = try await server.request(.GET, "/api/v1/creators/demo/invites", token: creator)
+        let invites = try #require(list.json["invites"] as? [[String: Any]])
+        #expect(invites.count == 2 && invites.allSatisfy { $0["code"] == nil })
     }
 }

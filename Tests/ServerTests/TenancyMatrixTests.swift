@@ -10,7 +10,7 @@ import Testing
     }
 
     @Test func everyRouteRoleAndTenant() async throws {
-        let server = try await ServerHarness.start()
+        let server = try await ServerHarness.start { $0.registration = .open }
         defer { Task { await server.stop() } }
         _ = try await server.request(.POST, "/api/v1/auth/register", json: ["email": "second@demo.test", "password": "Other-member-42", "creator": "demo"])
         var tokens: [Caller: String] = [:]

@@ -30,6 +30,10 @@ public struct PipelineConfiguration: Sendable, Hashable {
     public var retention = IndexStore.defaultRetention
     /// The persona the query server uses for this creator (kept here, used by `serve`).
     public var persona: String?
+    /// Who may register into this creator's tenant on the query server (used by `serve`):
+    /// `open`, `invite` (the default) or `closed`.
+    public var registration: String?
+    public static let registrationPolicies = ["open", "invite", "closed"]
     /// How this creator's index is searched (by `serve`, `search`, `eval` and the gate).
     public var retrieval = RetrievalSettings()
     /// Optional: evaluate each new version before publishing it.

@@ -39,7 +39,7 @@ public enum PipelineFile {
             throw .configuration("\(path): not valid YAML: \(error)")
         }
         let reader = Reader(path: path)
-        let top = try reader.mapping(root, key: "(top level)", allowed: ["creator", "sources", "chunking", "embedder", "index", "retention", "persona", "retrieval", "evaluation"])
+        let top = try reader.mapping(root, key: "(top level)", allowed: ["creator", "sources", "chunking", "embedder", "index", "retention", "persona", "registration", "retrieval", "evaluation"])
         guard let creatorNode = top["creator"] else { throw .configuration("\(path): missing required key 'creator'") }
         guard let sourcesNode = top["sources"] else { throw .configuration("\(path): missing required key 'sources'") }
 
@@ -83,6 +83,13 @@ public enum PipelineFile {
         }
         if let value = top["retention"] { configuration.retention = try reader.int(value, key: "retention") }
         if let value = top["persona"] { configuration.persona = try reader.optionalString(value, key: "persona") }
+        if let value = top["registration"] {
+            let policy = try reader.string(value, key: "registration")
+            guard PipelineConfiguration.registrationPolicies.contains(policy) else {
+                throw .configuration("\(path): registration must be one of \(PipelineConfiguration.registrationPolicies.joined(separator: ", ")), not '\(policy)'")
+            }
+            configuration.registration = policy
+        }
         if let node = top["retrieval"] {
             let fields = try reader.mapping(node, key: "retrieval", allowed: Set(["method", "k", "min_confidence"] + RetrievalSettings.numericKeys))
             for (key, value) in fields {

@@ -11,12 +11,15 @@ struct AuthService: Sendable {
     let hasher = PasswordHasher()
     let hashing: AdmissionGate
     let configuration: ServerConfiguration
+    /// Each creator's registration policy.
+    let creators: CreatorSettings
     /// Verified against when the email is unknown, so both paths take the same time.
     let decoyHash: String
     let cache = SessionCache()
 
-    init(state: StateStore, tokens: TokenService, configuration: ServerConfiguration) throws {
+    init(state: StateStore, tokens: TokenService, configuration: ServerConfiguration, creators: CreatorSettings) throws {
         self.state = state
+        self.creators = creators
         self.tokens = tokens
         self.configuration = configuration
         hashing = AdmissionGate("password checks", running: PasswordHasher.threadCount, queueLength: configuration.passwordQueueLength)
@@ -30,17 +33,27 @@ struct AuthService: Sendable {
         var expires_in: Int
     }
 
-    /// A member joins `creator`'s tenant. Same answer whether the email is new or not.
-    func register(email rawEmail: String, password: String, creator: String) async throws {
+    /// A member joins `creator`'s tenant, as its `registration:` policy allows: `open` to
+    /// anyone, `invite` with a valid invite code, `closed` to no one. A closed creator answers
+    /// exactly as one that does not exist. Same answer whether the email is new or not.
+    func register(email rawEmail: String, password: String, creator: String, invite: String?) async throws {
         let email: String
-        do { email = try StateStore.normalisedEmail(rawEmail) } catch { throw APIError.invalid("email", "is not an email address") }
+        do { email = try StateStore.normalisedEmail(rawEmail) } catch { throw APIError.invalid("email", "is not an email address (at most 254 characters)") }
         if let problem = PasswordPolicy.problem(with: password, email: email) { throw APIError.invalid("password", problem) }
-        guard try state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
+        let policy = creators.registration(for: creator)
+        guard policy != .closed, try state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
+        if policy == .invite, invite == nil { throw APIError.invalid("invite", "is required: this creator takes members by invitation") }
         let hash = try await hashing.run { try await hasher.hash(password) }
         do {
-            try state.createUser(email: email, passwordHash: hash, role: .member, creator: creator)
+            if policy == .invite, let invite {
+                try state.registerMember(email: email, passwordHash: hash, creator: creator, inviteHash: TokenService.hash(invite))
+            } else {
+                try state.createUser(email: email, passwordHash: hash, role: .member, creator: creator)
+            }
         } catch StateError.emailTaken {
             // Deliberately the same answer: registration must not confirm who has an account.
+        } catch StateError.invalidInvite {
+            throw APIError.invalid("invite", "is not valid (unknown, used up, expired or revoked)")
         }
     }
 

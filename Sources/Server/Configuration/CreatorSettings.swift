@@ -1,18 +1,24 @@
 import Foundation
 import Retrieval
+import State
 import Yams
 
-/// Each creator's persona and retrieval settings, read from the pipeline files (`creator:`,
-/// `persona:`, `index.ef_search`, the `retrieval:` section: `k`, `min_confidence` and every
-/// `RetrievalSettings` key). Read once at start; a creator without a pipeline file gets the
-/// defaults, and one whose retrieval settings are out of range gets the default ones.
+/// Each creator's persona, retrieval settings and registration policy, read from the pipeline
+/// files (`creator:`, `persona:`, `registration:`, `index.ef_search`, the `retrieval:`
+/// section: `k`, `min_confidence` and every `RetrievalSettings` key). Read once at start; a
+/// creator without a pipeline file gets the defaults, and one whose retrieval settings are out
+/// of range gets the default ones.
 struct CreatorSettings: Sendable {
     private let byCreator: [String: AnsweringSettings]
+    private let registrations: [String: RegistrationPolicy]
     let defaults: AnsweringSettings
+    let defaultRegistration: RegistrationPolicy
 
-    init(pipelinesDirectory: URL?, defaults: AnsweringSettings) {
+    init(pipelinesDirectory: URL?, defaults: AnsweringSettings, defaultRegistration: RegistrationPolicy = .invite) {
         self.defaults = defaults
+        self.defaultRegistration = defaultRegistration
         var settings: [String: AnsweringSettings] = [:]
+        var registrations: [String: RegistrationPolicy] = [:]
         if let directory = pipelinesDirectory,
            let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) {
             for name in names.sorted() where name.hasSuffix(".yml") || name.hasSuffix(".yaml") {
@@ -29,13 +35,19 @@ struct CreatorSettings: Sendable {
                 }
                 if creator.search.problem() != nil { creator.search = defaults.search }
                 settings[file.creator] = creator
+                if let policy = file.registration.flatMap(RegistrationPolicy.init(rawValue:)) { registrations[file.creator] = policy }
             }
         }
         byCreator = settings
+        self.registrations = registrations
     }
 
     func settings(for creator: String) -> AnsweringSettings {
         byCreator[creator] ?? defaults
+    }
+
+    func registration(for creator: String) -> RegistrationPolicy {
+        registrations[creator] ?? defaultRegistration
     }
 }
 
@@ -66,6 +78,7 @@ private struct PipelineServingFields: Decodable {
     }
     var creator: String
     var persona: String?
+    var registration: String?
     var index: Index?
     var retrieval: Retrieval?
 }

@@ -55,6 +55,8 @@ public struct ServerConfiguration: Sendable {
     public var maxQuestionPieces = 512
     /// Query vectors remembered per embedder (repeated questions skip the model).
     public var queryCacheSize = 4096
+    /// Who may register into a creator whose pipeline file has no `registration:`.
+    public var registration: RegistrationPolicy = .invite
     /// Default retrieval settings (a creator's pipeline file may override k and efSearch).
     public var retrieval = AnsweringSettings()
     /// Log JSON lines to standard error (off: quiet, for tests and benchmarks).

@@ -11,7 +11,7 @@ extension Services {
         let limit = configuration.maxBodyBytes
         hashing.post("auth/register") { request, _ in
             let body = try await StrictJSON.decode(RegisterBody.self, from: request, limit: limit)
-            try await auth.register(email: body.email, password: body.password, creator: body.creator)
+            try await auth.register(email: body.email, password: body.password, creator: body.creator, invite: body.invite)
             struct Accepted: Encodable { var status = "accepted"; var detail = "if the address was new, the account exists now; log in to continue" }
             return try jsonResponse(Accepted(), status: .accepted)
         }

@@ -6,8 +6,34 @@ import State
 // Request bodies: every field checked, unknown fields refused (see `StrictJSON`).
 
 struct RegisterBody: JSONRequestBody {
-    static let fields: Set<String> = ["email", "password", "creator"]
+    static let fields: Set<String> = ["email", "password", "creator", "invite"]
     var email: String, password: String, creator: String
+    var invite: String?
+}
+
+/// `POST /creators/{creator}/invites`: `{expires_in_days?, max_uses?}`.
+struct InviteBody: JSONRequestBody {
+    static let fields: Set<String> = ["expires_in_days", "max_uses"]
+    var expiresInDays: Int
+    var maxUses: Int
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        expiresInDays = try container.decodeIfPresent(Int.self, forKey: .expires_in_days) ?? 14
+        if !(1...365).contains(expiresInDays) { throw APIError.invalid("expires_in_days", "must be 1 to 365") }
+        maxUses = try container.decodeIfPresent(Int.self, forKey: .max_uses) ?? 1
+        if !(1...10_000).contains(maxUses) { throw APIError.invalid("max_uses", "must be 1 to 10000") }
+    }
+    enum CodingKeys: String, CodingKey { case expires_in_days, max_uses }
+}
+
+/// An invite as listed (and, once, with its code when created).
+struct InviteJSON: Encodable {
+    var id: String, creator: String, code: String?, created_at: String, expires_at: String, max_uses: Int, uses: Int, revoked: Bool
+    init(_ invite: Invite, code: String? = nil) {
+        id = invite.id; creator = invite.creator; self.code = code; created_at = iso8601(invite.createdAt); expires_at = iso8601(invite.expiresAt)
+        max_uses = invite.maxUses; uses = invite.uses; revoked = invite.revokedAt != nil
+    }
 }
 
 struct LoginBody: JSONRequestBody {
