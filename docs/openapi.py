@@ -78,6 +78,7 @@ schemas = {
                    "api_keys": arr(obj({"id": S, "name": S, "created_at": S})), "sessions": arr(obj({"family": S, "created_at": S, "revoked": B}))},
                   ["exported_at", "user", "conversations", "api_keys", "sessions"]),
     "Health": obj({"status": {"const": "ok"}}, ["status"]),
+    "ReadyStatus": obj({"status": {"enum": ["ready", "not_ready"]}}, ["status"]),
     "Ready": obj({"status": {"enum": ["ready", "not_ready"]}, "database": S, "indexes": {"type": "object", "additionalProperties": S}, "ollama": S},
                  ["status", "database", "indexes", "ollama"]),
     "JWKS": obj({"keys": arr(obj({"kty": S, "use": S, "alg": S, "kid": S, "n": S, "e": S}, ["kty", "kid", "n", "e"]))}, ["keys"]),
@@ -108,8 +109,10 @@ NOCONTENT = {"204": {"description": "done"}}
 
 paths = {
     "/health/live": {"get": op("operations", "live", "The process is up.", ok("Health"), secured=False)},
-    "/health/ready": {"get": op("operations", "ready", "Database open and every index readable (Ollama reported, not required).",
-                                {**ok("Ready"), "503": {"description": "not ready", "content": {"application/json": {"schema": ref("Ready")}}}}, secured=False)},
+    "/health/ready": {"get": op("operations", "ready", "Ready when the database answers (cached 5 s); strangers learn nothing else.",
+                                {**ok("ReadyStatus"), "503": {"description": "not ready", "content": {"application/json": {"schema": ref("ReadyStatus")}}}}, secured=False)},
+    "/api/v1/admin/readiness": {"get": op("operations", "readinessDetail", "Readiness with every creator's index and Ollama's state (admins).",
+                                          {**ok("Ready"), "403": problem("not an admin, or a key without `manage`")})},
     "/metrics": {"get": op("operations", "metrics", "Prometheus text exposition 0.0.4.",
                            {"200": {"description": "metrics", "content": {"text/plain": {"schema": S}}}}, secured=False)},
     "/openapi.json": {"get": op("operations", "openapi", "This document.", {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}, secured=False)},

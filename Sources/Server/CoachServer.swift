@@ -64,6 +64,7 @@ public enum CoachServer {
         services.addConversationRoutes(authenticated.group().add(middleware: ScopeMiddleware(scope: .chat)))
         services.addPrivacyRoutes(authenticated, manage: manage)
         services.addInviteRoutes(manage)
+        services.addAdminRoutes(manage)
         return router
     }
 }

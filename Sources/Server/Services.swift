@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Retrieval
 import State
 import Tokenization
@@ -16,6 +17,7 @@ struct Services: Sendable {
     let metrics: ServerMetrics
     let openAPI: Data
     let tokenizer: WordPieceTokenizer
+    let readinessCache: ReadinessCache
 
     static func start(configuration: ServerConfiguration) async throws -> Services {
         let metrics = ServerMetrics()
@@ -25,7 +27,9 @@ struct Services: Sendable {
                                        defaultRegistration: configuration.registration)
         let auth = try AuthService(state: state, tokens: tokens, configuration: configuration, creators: settings)
         let tokenizer = try WordPieceTokenizer.bundled()
-        let indexes = IndexRegistry(root: configuration.indexRoot, maxOpen: configuration.maxOpenIndexes, metrics: metrics)
+        var indexLogger = Logger(label: "coachrag.indexes")
+        indexLogger.logLevel = configuration.logRequests ? .info : .error
+        let indexes = IndexRegistry(root: configuration.indexRoot, maxOpen: configuration.maxOpenIndexes, metrics: metrics, logger: indexLogger)
         let embedders = QueryEmbedders(tokenizer: tokenizer, ollama: configuration.ollama, cacheCapacity: configuration.queryCacheSize, metrics: metrics,
                                        threads: configuration.queryEmbeddingThreads, queueLength: configuration.queryEmbeddingQueueLength)
         let retriever = Retriever(indexes: indexes, embedders: embedders, metrics: metrics, engine: HybridRetriever(tokenizer: tokenizer))
@@ -35,7 +39,8 @@ struct Services: Sendable {
             throw ServerError.missingResource("openapi.json")
         }
         return Services(configuration: configuration, state: state, auth: auth, tokens: tokens, indexes: indexes, retriever: retriever,
-                        answers: answers, chat: chat, metrics: metrics, openAPI: openAPI, tokenizer: tokenizer)
+                        answers: answers, chat: chat, metrics: metrics, openAPI: openAPI, tokenizer: tokenizer,
+                        readinessCache: ReadinessCache(lifetime: .milliseconds(Int64(configuration.readinessCacheSeconds * 1000))))
     }
 
     /// A question (or a context turn) longer than `ServerConfiguration.maxQuestionPieces` word

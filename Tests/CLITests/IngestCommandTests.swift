@@ -45,6 +45,18 @@ import TestSupport
         let info = try CommandRunner.run(["index", "info", "--indexes", indexes, "--creator", "demo", "--json"])
         #expect(info.jsonLines.first?["dimension"] as? Int == 384)
         #expect(try CommandRunner.run(["index", "verify", "--indexes", indexes, "--creator", "demo"]).status == 0)
+
+        // While an ingest holds the creator's lock, rollback and gc refuse instead of racing it.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [indexes + "/demo/.ingest.lock", "sleep", "30"]
+        try holder.run()
+        defer { holder.terminate() }
+        Thread.sleep(forTimeInterval: 0.5)
+        for command in [["index", "rollback", "1"], ["index", "gc"]] {
+            let refused = try CommandRunner.run(command + ["--indexes", indexes, "--creator", "demo"])
+            #expect(refused.status == 1 && refused.stderr.contains("another ingest or index command of creator demo is running"), "\(command): \(refused.stderr)")
+        }
     }
 
     @Test func exitCodes() throws {

@@ -112,7 +112,7 @@ import VectorIndex
         #expect {
             try IngestLock(directory: directory, creator: "locked")
         } throws: { error in
-            "\(error)".contains("another ingest of creator locked is running (pid \(getpid())")
+            "\(error)".contains("another ingest or index command of creator locked is running (pid \(getpid())")
         }
         withExtendedLifetime(held) {}
     }

@@ -11,20 +11,50 @@ import Testing
         defer { Task { await server.stop() } }
         let live = try await server.request(.GET, "/health/live")
         #expect(live.status == 200 && live.json["status"] as? String == "ok")
+        // Strangers learn ready or not, nothing more.
         let ready = try await server.request(.GET, "/health/ready")
-        #expect(ready.status == 200)
-        #expect(ready.json["database"] as? String == "ok")
-        let indexes = try #require(ready.json["indexes"] as? [String: String])
+        #expect(ready.status == 200 && ready.json.keys.sorted() == ["status"] && ready.json["status"] as? String == "ready")
+        #expect(!ready.text.contains(server.indexRoot.path) && !ready.text.contains("demo") && !ready.text.contains("11434"))
+        // Admins get the detail; others do not.
+        let admin = try await server.token("admin@x.test")
+        #expect(try await server.request(.GET, "/api/v1/admin/readiness", token: try await server.token("creator@demo.test")).status == 403)
+        #expect(try await server.request(.GET, "/api/v1/admin/readiness").status == 401)
+        let detail = try await server.request(.GET, "/api/v1/admin/readiness", token: admin)
+        #expect(detail.json["database"] as? String == "ok")
+        let indexes = try #require(detail.json["indexes"] as? [String: String])
         #expect(indexes.keys.sorted() == ["demo", "other"])
         #expect(indexes["demo"]?.hasPrefix("ok (v000001.cidx") == true)
-        #expect(ready.json["ollama"] as? String == "ok")
+        #expect(detail.json["ollama"] as? String == "ok")
 
-        // A corrupt live index makes the server not ready, and says which.
+        // A corrupt live index is reported for its creator; the instance stays ready.
         let current = server.indexRoot.appendingPathComponent("other/CURRENT")
         try "v000009.cidx\n".write(to: current, atomically: true, encoding: .utf8)
-        let broken = try await server.request(.GET, "/health/ready")
-        #expect(broken.status == 503)
+        #expect(try await server.request(.GET, "/health/ready").status == 200)
+        let broken = try await server.request(.GET, "/api/v1/admin/readiness", token: admin)
         #expect((broken.json["indexes"] as? [String: String])?["other"]?.hasPrefix("error") == true)
+        let metrics = try await server.request(.GET, "/metrics")
+        #expect(metrics.text.contains("coachrag_index_ready{creator=\"other\"} 0") && metrics.text.contains("coachrag_index_ready{creator=\"demo\"} 1"))
+        // Its members get a 503 in plain words, without file paths.
+        let search = try await server.request(.POST, "/api/v1/creators/other/search", json: ["query": "guitar"], token: try await server.token("member@other.test"))
+        #expect(search.status == 503 && !search.text.contains(server.indexRoot.path) && !search.text.contains("v000009"))
+    }
+
+    @Test func aBrokenPublishKeepsThePreviousVersionServing() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        let token = try await server.token("member@demo.test")
+        #expect(try await server.request(.POST, "/api/v1/creators/demo/search", json: ["query": "sleep"], token: token).status == 200)
+        // CURRENT now names a truncated file.
+        let directory = server.indexRoot.appendingPathComponent("demo")
+        try Data(repeating: 0, count: 100).write(to: directory.appendingPathComponent("v000002.cidx"))
+        try "v000002.cidx\n".write(to: directory.appendingPathComponent("CURRENT"), atomically: true, encoding: .utf8)
+        for _ in 0..<5 {
+            let reply = try await server.request(.POST, "/api/v1/creators/demo/search", json: ["query": "sleep"], token: token)
+            #expect(reply.status == 200 && reply.json["index_version"] as? String == "v000001.cidx")
+        }
+        // Counted once, then retried after a backoff rather than on every request.
+        let metrics = try await server.request(.GET, "/metrics")
+        #expect(metrics.text.contains("coachrag_index_swap_failures_total 1"))
     }
 
     @Test func metricsCountRoutesAndIndexLoads() async throws {
@@ -111,10 +141,11 @@ import Testing
         let token = try await server.token("member@other.test")
         let reply = try await server.request(.POST, "/api/v1/creators/other/search", json: ["query": "guitar"], token: token)
         #expect(reply.status == 503)
-        #expect((reply.json["detail"] as? String)?.contains("mxbai-embed-large") == true)
-        // Readiness names the creator that cannot be served; the others stay ok.
-        let ready = try await server.request(.GET, "/health/ready")
-        #expect(ready.status == 503)
+        #expect(reply.json["detail"] as? String == "the embedding model of this index is not available right now")
+        // Readiness detail (for admins) names the creator that cannot be served and why; the
+        // others stay ok, and so does the instance.
+        #expect(try await server.request(.GET, "/health/ready").status == 200)
+        let ready = try await server.request(.GET, "/api/v1/admin/readiness", token: try await server.token("admin@x.test"))
         let indexes = try #require(ready.json["indexes"] as? [String: String])
         #expect(indexes["other"]?.hasPrefix("error: ") == true && indexes["other"]?.contains("mxbai-embed-large") == true)
         #expect(indexes["demo"]?.hasPrefix("ok") == true)

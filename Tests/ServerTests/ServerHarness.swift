@@ -59,6 +59,7 @@ final class ServerHarness: Sendable {
         configuration.firstTokenTimeout = 5
         configuration.rateLimitPerSecond = 0
         configuration.authRateLimitPerSecond = 0
+        configuration.readinessCacheSeconds = 0
         customise(&configuration)
 
         for (creator, texts) in passages { try await publishIndex(creator: creator, texts: texts, root: configuration.indexRoot) }

@@ -1,12 +1,12 @@
-import Foundation
+public import Foundation
 
 /// An exclusive lock per creator (`indexes/<creator>/.ingest.lock`, flock): two ingests of the
-/// same creator never run at once. The holder's pid and host are written into the file so the
+/// same creator never run at once, nor an ingest and `index rollback` or `index gc`. The holder's pid and host are written into the file so the
 /// error can name them. Released when the process ends, however it ends.
-final class IngestLock {
+public final class IngestLock {
     private let fd: Int32
 
-    init(directory: URL, creator: String) throws(IngestError) {
+    public init(directory: URL, creator: String) throws(IngestError) {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent(".ingest.lock").path
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -16,7 +16,7 @@ final class IngestLock {
             let n = pread(fd, &buffer, buffer.count, 0)
             close(fd)
             let holder = String(decoding: buffer.prefix(max(0, n)), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw .locked("another ingest of creator \(creator) is running (\(holder.isEmpty ? "holder unknown" : holder)); wait for it to finish")
+            throw .locked("another ingest or index command of creator \(creator) is running (\(holder.isEmpty ? "holder unknown" : holder)); wait for it to finish")
         }
         let holder = Array("pid \(getpid()) on \(ProcessInfo.processInfo.hostName)\n".utf8)
         ftruncate(fd, 0)

@@ -59,6 +59,9 @@ public struct ServerConfiguration: Sendable {
     public var registration: RegistrationPolicy = .invite
     /// Default retrieval settings (a creator's pipeline file may override k and efSearch).
     public var retrieval = AnsweringSettings()
+    /// Seconds a readiness report is reused (probes every few hundred milliseconds do not
+    /// open every index each time).
+    public var readinessCacheSeconds: Double = 5
     /// Log JSON lines to standard error (off: quiet, for tests and benchmarks).
     public var logRequests = true
 

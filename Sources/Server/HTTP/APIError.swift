@@ -15,6 +15,9 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
     public var detail: String
     public var fieldErrors: [FieldError] = []
     public var retryAfter: Int?
+    /// What the operator needs and a client must not see (a file path, an upstream's error):
+    /// logged with the request id, never answered.
+    public var internalDetail: String?
 
     public var description: String { "\(status.code) \(slug): \(detail)" }
 
@@ -30,7 +33,10 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
     public static func tooManyRequests(_ detail: String, retryAfter: Int) -> APIError {
         APIError(status: .tooManyRequests, slug: "too-many-requests", detail: detail, retryAfter: retryAfter)
     }
-    public static func unavailable(_ detail: String) -> APIError { APIError(status: .serviceUnavailable, slug: "unavailable", detail: detail) }
+    /// 503 in plain words; `cause` goes to the log line only.
+    public static func unavailable(_ detail: String, cause: String? = nil) -> APIError {
+        APIError(status: .serviceUnavailable, slug: "unavailable", detail: detail, internalDetail: cause)
+    }
     /// 503 with `Retry-After`: the server is at a bound it keeps on purpose.
     public static func busy(_ detail: String, retryAfter: Int) -> APIError {
         APIError(status: .serviceUnavailable, slug: "busy", detail: detail, retryAfter: retryAfter)

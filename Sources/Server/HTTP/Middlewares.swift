@@ -17,11 +17,17 @@ struct ObservabilityMiddleware: RouterMiddleware {
         let supplied = request.headers[.requestID].flatMap { $0.count <= 128 && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) } ? $0 : nil }
         let requestID = supplied ?? UUID().uuidString.lowercased()
         context.requestID = requestID
+        // Every line logged for this request carries its id.
+        context.logger[metadataKey: "request_id"] = .string(requestID)
         let started = ContinuousClock.now
         var response: Response
         do {
             response = try await next(request, context)
         } catch let error as APIError {
+            if let detail = error.internalDetail {
+                context.logger.warning("request failed", metadata: ["status": .stringConvertible(error.status.code),
+                                                                    "detail": .string(error.detail), "cause": .string(detail)])
+            }
             response = error.problemResponse(path: request.uri.path, requestID: requestID)
         } catch let error as StateError where error.apiError != nil {
             response = (error.apiError ?? .internalError("")).problemResponse(path: request.uri.path, requestID: requestID)

@@ -1,5 +1,6 @@
 import Embedding
 import Foundation
+import Logging
 import Synchronization
 import VectorIndex
 
@@ -9,6 +10,10 @@ import VectorIndex
 /// seen on the next request) and swaps to the new version when it changed. A lease holds its
 /// `MappedIndex`, so a request in flight finishes on the version it started with; the old
 /// mapping is unmapped when its last lease ends. The registry never writes.
+///
+/// When `CURRENT` names a version that cannot be opened (missing, truncated, corrupt), the
+/// previous mapping keeps serving: the failed swap is logged and counted, and retried after a
+/// backoff (1 s, doubling to 60 s) rather than on every request.
 final class IndexRegistry: Sendable {
     /// One request's hold on one version of a creator's index.
     struct Lease: Sendable {
@@ -21,6 +26,8 @@ final class IndexRegistry: Sendable {
         var lease: Lease
         var signature: FileSignature
         var lastUse: UInt64
+        /// A `CURRENT` that could not be opened, and when to try it again.
+        var failed: (signature: FileSignature, retryAt: ContinuousClock.Instant, backoff: Duration)?
     }
 
     private struct Entries {
@@ -31,12 +38,14 @@ final class IndexRegistry: Sendable {
     let store: IndexStore
     let maxOpen: Int
     private let metrics: ServerMetrics
+    private let logger: Logger
     private let entries = Mutex(Entries())
 
-    init(root: URL, maxOpen: Int, metrics: ServerMetrics) {
+    init(root: URL, maxOpen: Int, metrics: ServerMetrics, logger: Logger) {
         store = IndexStore(root: root)
         self.maxOpen = max(1, maxOpen)
         self.metrics = metrics
+        self.logger = logger
     }
 
     func lease(_ creator: String) throws -> Lease {
@@ -49,8 +58,11 @@ final class IndexRegistry: Sendable {
         guard let signature = FileSignature(path: pointer.path) else {
             throw APIError.notFound("creator \"\(creator)\" has no index yet (run coachrag ingest)")
         }
+        let now = ContinuousClock.now
         let cached = entries.withLock { entries -> Lease? in
-            guard var entry = entries.byCreator[creator], entry.signature == signature else { return nil }
+            guard var entry = entries.byCreator[creator] else { return nil }
+            let waiting = entry.failed.map { $0.signature == signature && now < $0.retryAt } ?? false
+            guard entry.signature == signature || waiting else { return nil }
             entries.clock += 1
             entry.lastUse = entries.clock
             entries.byCreator[creator] = entry
@@ -62,7 +74,19 @@ final class IndexRegistry: Sendable {
         do {
             mapped = try store.openCurrent(creator: creator)
         } catch {
-            throw APIError.unavailable("the index of creator \"\(creator)\" cannot be read: \(error)")
+            metrics.indexSwapFailures.increment()
+            let previous = entries.withLock { entries -> (lease: Lease, backoff: Duration)? in
+                guard var entry = entries.byCreator[creator] else { return nil }
+                let backoff = entry.failed.map { min($0.backoff * 2, .seconds(60)) } ?? .seconds(1)
+                entry.failed = (signature, now + backoff, backoff)
+                entries.byCreator[creator] = entry
+                return (entry.lease, backoff)
+            }
+            logger.error("index swap failed", metadata: ["creator": .string(creator), "error": .string("\(error)"),
+                                                        "serving": .string(previous?.lease.version ?? "nothing"),
+                                                        "retry_in_s": .stringConvertible(previous.map { $0.backoff.components.seconds } ?? 0)])
+            if let previous { return previous.lease }
+            throw APIError.unavailable("the index of creator \"\(creator)\" cannot be read right now", cause: "\(error)")
         }
         let lease = Lease(creator: creator, version: mapped.url.lastPathComponent, index: mapped)
         let (swapped, open) = entries.withLock { entries -> (Bool, Int) in

@@ -47,7 +47,7 @@ final class QueryEmbedders: Sendable {
         do {
             embedder = try await descriptor.makeEmbedder(ollama: ollama, tokenizer: tokenizer, timeout: 10)
         } catch {
-            throw APIError.unavailable("\(error)")
+            throw APIError.unavailable("the embedding model of this index is not available right now", cause: "\(error)")
         }
         return built.withLock { built in
             if let existing = built[descriptor] { return existing }
@@ -56,9 +56,11 @@ final class QueryEmbedders: Sendable {
         }
     }
 
-    /// The query's vector and whether it came from the cache.
-    func embed(query: String, descriptor: EmbedderDescriptor) async throws -> (vector: [Float], cached: Bool) {
-        let key = QueryCache.Key(descriptor: descriptor, text: query.trimmingCharacters(in: .whitespacesAndNewlines))
+    /// The query's vector and whether it came from the cache. The cache is kept per tenant: a
+    /// question one creator's member asked never makes another creator's faster (whose timing
+    /// would tell that someone there asked it).
+    func embed(query: String, descriptor: EmbedderDescriptor, tenant: String) async throws -> (vector: [Float], cached: Bool) {
+        let key = QueryCache.Key(tenant: tenant, descriptor: descriptor, text: query.trimmingCharacters(in: .whitespacesAndNewlines))
         if let vector = cache.withLock({ $0.get(key) }) {
             metrics.queryCacheHits.increment()
             return (vector, true)
@@ -75,7 +77,7 @@ final class QueryEmbedders: Sendable {
         } catch let error as APIError {
             throw error
         } catch {
-            throw APIError.unavailable("embedding the query failed: \(error)")
+            throw APIError.unavailable("the question could not be embedded right now", cause: "embedding the query failed: \(error)")
         }
         cache.withLock { $0.put(key, vector, capacity: cacheCapacity) }
         metrics.queryCacheMisses.increment()
@@ -85,7 +87,7 @@ final class QueryEmbedders: Sendable {
 
 /// A small LRU of query vectors; eviction drops the older half when full (amortised O(1)).
 struct QueryCache {
-    struct Key: Hashable { var descriptor: EmbedderDescriptor; var text: String }
+    struct Key: Hashable { var tenant: String; var descriptor: EmbedderDescriptor; var text: String }
     private var entries: [Key: (vector: [Float], stamp: UInt64)] = [:]
     private var clock: UInt64 = 0
 

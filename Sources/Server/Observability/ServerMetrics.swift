@@ -55,6 +55,10 @@ final class ServerMetrics: Sendable {
     let generation = Histogram()
     let indexLoads = Counter()
     let indexSwaps = Counter()
+    let indexSwapFailures = Counter()
+    /// Per creator: 1 when its live index opens and its embedder is available, else 0 (set by
+    /// readiness checks).
+    let indexReady = Mutex<[String: Bool]>([:])
     let openMappings = Gauge()
     let queryCacheHits = Counter()
     let queryCacheMisses = Counter()
@@ -94,6 +98,7 @@ final class ServerMetrics: Sendable {
         for (name, help, type, value) in [
             ("coachrag_index_loads_total", "Index versions mapped for a creator not open before.", "counter", indexLoads.current),
             ("coachrag_index_swaps_total", "Swaps to a newly published index version.", "counter", indexSwaps.current),
+            ("coachrag_index_swap_failures_total", "Published versions that could not be opened (the previous one kept serving).", "counter", indexSwapFailures.current),
             ("coachrag_index_open_mappings", "Index files currently mapped.", "gauge", openMappings.current),
             ("coachrag_query_cache_hits_total", "Queries answered from the query-vector cache.", "counter", queryCacheHits.current),
             ("coachrag_query_cache_misses_total", "Queries embedded by the model.", "counter", queryCacheMisses.current),
@@ -101,6 +106,10 @@ final class ServerMetrics: Sendable {
             ("coachrag_answers_extractive_total", "Answers given in extractive mode.", "counter", extractiveAnswers.current),
         ] {
             text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
+        }
+        text += "# HELP coachrag_index_ready Whether a creator's live index can be served (1) or not (0), as of the last readiness check.\n# TYPE coachrag_index_ready gauge\n"
+        for (creator, ready) in indexReady.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+            text += "coachrag_index_ready{creator=\"\(creator)\"} \(ready ? 1 : 0)\n"
         }
         return text
     }

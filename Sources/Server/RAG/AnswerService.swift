@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Retrieval
 
 /// Retrieval-augmented answering: retrieve, score confidence, and either say the material does
@@ -14,7 +15,8 @@ struct AnswerService: Sendable {
 
     /// Answers `question` for `creator`; `onToken` receives generated text as it arrives (a
     /// throw from it, e.g. a client that went away, stops generation and propagates).
-    func answer(question: String, creator: String, history: [(role: String, content: String)],
+    /// `logger`: the request's, for what went wrong upstream (never told to the client).
+    func answer(question: String, creator: String, history: [(role: String, content: String)], logger: Logger,
                 onToken: (String) async throws -> Void) async throws -> Answer {
         let clock = ContinuousClock()
         let started = clock.now
@@ -56,12 +58,13 @@ struct AnswerService: Sendable {
             }
         } catch let error as OllamaChatClient.ChatError {
             metrics.extractiveAnswers.increment()
+            logger.warning("generation unavailable; answering extractively", metadata: ["creator": .string(creator), "cause": .string("\(error)")])
             let interrupted = generated.isEmpty ? "" : generated + "\n\n"
             // Quote only the passages that score close to the best one.
             let best = passages.map(\.score).max() ?? 0
             let quoted = passages.filter { $0.score >= best * 0.6 }
             return Answer(content: interrupted + extractive(quoted), citations: citations(quoted),
-                          confidence: confidence, mode: .extractive, notice: "generation unavailable: \(error); the answer quotes the material instead",
+                          confidence: confidence, mode: .extractive, notice: "\(error.plainDescription), so the answer quotes the material instead",
                           usage: nil, timings: timings(generation: (clock.now - generationStart).milliseconds), complete: true, retrievalQuery: retrieval.query)
         }
         let generation = clock.now - generationStart

@@ -34,6 +34,17 @@ struct OllamaChatClient: Sendable {
             case .malformed(let detail): "Ollama sent an unreadable line: \(detail)"
             }
         }
+
+        /// What a member may be told: what happened, without addresses or upstream messages.
+        var plainDescription: String {
+            switch self {
+            case .unreachable: "the chat model is not reachable right now"
+            case .status: "the chat model refused the request"
+            case .upstream: "the chat model failed mid-answer"
+            case .timeout: "the chat model did not answer in time"
+            case .malformed: "the chat model's answer could not be read"
+            }
+        }
     }
 
     let endpoint: OllamaEndpoint

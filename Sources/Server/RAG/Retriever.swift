@@ -52,13 +52,13 @@ struct Retriever: Sendable {
         do {
             descriptor = try EmbedderDescriptor(canonicalJSON: lease.index.header.embedderDescriptor)
         } catch {
-            throw APIError.unavailable("the index \(lease.version) of creator \"\(creator)\" records no usable embedder")
+            throw APIError.unavailable("the index of creator \"\(creator)\" cannot be searched right now", cause: "\(lease.version) records no usable embedder: \(error)")
         }
         let misses = Atomic<Int>(0)
         let embedders = self.embedders, metrics = self.metrics
         let embed: QueryEmbedding = { text in
             let clock = ContinuousClock.now
-            let (vector, cached) = try await embedders.embed(query: text, descriptor: descriptor)
+            let (vector, cached) = try await embedders.embed(query: text, descriptor: descriptor, tenant: creator)
             if !cached {
                 misses.add(1, ordering: .relaxed)
                 metrics.embedding.observe((ContinuousClock.now - clock).seconds)
@@ -71,7 +71,7 @@ struct Retriever: Sendable {
         } catch let error as APIError {
             throw error
         } catch {
-            throw APIError.unavailable("searching the index \(lease.version) of creator \"\(creator)\" failed: \(error)")
+            throw APIError.unavailable("the index of creator \"\(creator)\" cannot be searched right now", cause: "searching \(lease.version) failed: \(error)")
         }
         metrics.retrieval.observe((result.embedMilliseconds + result.searchMilliseconds) / 1000)
         let passages = result.hits.filter { $0.score >= minimumScore }.map { hit in

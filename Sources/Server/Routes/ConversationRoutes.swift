@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import State
 
@@ -39,7 +40,7 @@ extension Services {
             let body = try await StrictJSON.decode(MessageBody.self, from: request, limit: limit)
             try checkQuestion(body.content, field: "content")
             guard try context.caller().mayAccess(creator: conversation.creator) else { throw APIError.forbidden("creator \"\(conversation.creator)\" is not your tenant") }
-            return try await post(body.content, to: conversation, stream: body.stream)
+            return try await post(body.content, to: conversation, stream: body.stream, logger: context.logger)
         }
         group.post("ai/conversations") { request, context in
             let body = try await StrictJSON.decode(LegacyConversationBody.self, from: request, limit: limit)
@@ -56,7 +57,7 @@ extension Services {
                 guard try state.creatorExists(body.creator_id) else { throw APIError.notFound("creator \"\(body.creator_id)\" does not exist") }
                 conversation = try state.createConversation(userID: identity.userID, creator: body.creator_id, title: nil, limits: configuration.contentLimits)
             }
-            let message = try await answer(body.query, in: conversation, onToken: { _ in })
+            let message = try await answer(body.query, in: conversation, logger: context.logger, onToken: { _ in })
             struct Legacy: Encodable { var conversation_id: String, answer: String, citations: [Citation], confidence: Double?, mode: String? }
             return try jsonResponse(Legacy(conversation_id: conversation.id, answer: message.content, citations: message.citations,
                                            confidence: message.confidence, mode: message.mode))
@@ -71,9 +72,9 @@ extension Services {
         return conversation
     }
 
-    private func post(_ content: String, to conversation: Conversation, stream: Bool) async throws -> Response {
+    private func post(_ content: String, to conversation: Conversation, stream: Bool, logger: Logger) async throws -> Response {
         guard stream else {
-            let message = try await answer(content, in: conversation, onToken: { _ in })
+            let message = try await answer(content, in: conversation, logger: logger, onToken: { _ in })
             return try jsonResponse(message)
         }
         // Retrieval errors (no index, embedder mismatch) are answered as problems before the
@@ -84,7 +85,7 @@ extension Services {
                 try await writer.write(ByteBuffer(string: "event: \(event)\ndata: \(json)\n\n"))
             }
             do {
-                let message = try await answer(content, in: conversation) { token in
+                let message = try await answer(content, in: conversation, logger: logger) { token in
                     try await send("token", encodedJSON(["text": token]) ?? "{}")
                 }
                 struct CitationsEvent: Encodable { var citations: [Citation] }
@@ -101,13 +102,13 @@ extension Services {
     /// Stores the question, answers it, stores the answer. The assistant message is written
     /// first as incomplete and completed at the end, so a client that goes away mid-stream (or
     /// a crash) leaves an incomplete message with what was generated so far, never a lost one.
-    private func answer(_ question: String, in conversation: Conversation, onToken: (String) async throws -> Void) async throws -> MessageJSON {
+    private func answer(_ question: String, in conversation: Conversation, logger: Logger, onToken: (String) async throws -> Void) async throws -> MessageJSON {
         var assistant = StoredMessage(conversationID: conversation.id, role: "assistant", content: "", complete: false)
         let previous = try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: question, complete: true),
                                                placeholder: assistant, limits: configuration.contentLimits).map { (role: $0.role, content: $0.content) }
         var partial = ""
         do {
-            let answer = try await answers.answer(question: question, creator: conversation.creator, history: previous) { token in
+            let answer = try await answers.answer(question: question, creator: conversation.creator, history: previous, logger: logger) { token in
                 partial += token
                 try await onToken(token)
             }

@@ -91,6 +91,8 @@ struct IndexCommand: AsyncParsableCommand {
         @Argument(help: "Version name (vNNNNNN.cidx) or generation number.") var version: String
 
         func run() async throws {
+            let lock = try index.lock()
+            defer { withExtendedLifetime(lock) {} }
             do {
                 try index.store.rollback(creator: index.creator, to: version)
                 Output.standardOutput("CURRENT → \(try index.store.currentName(creator: index.creator) ?? "?")")
@@ -104,6 +106,8 @@ struct IndexCommand: AsyncParsableCommand {
         @Option(help: "Versions to keep.") var keep: Int = IndexStore.defaultRetention
 
         func run() async throws {
+            let lock = try index.lock()
+            defer { withExtendedLifetime(lock) {} }
             do {
                 let removed = try index.store.gc(creator: index.creator, retention: keep)
                 Output.standardOutput(removed.isEmpty ? "nothing to remove" : "removed " + removed.joined(separator: ", "))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ingestion
 import VectorIndex
 
 /// `--creator` and `--indexes`, shared by the commands that read or write a creator's indexes.
@@ -19,6 +20,17 @@ struct IndexOptions: ParsableArguments {
     }
 
     var store: IndexStore { IndexStore(root: URL(fileURLWithPath: indexes)) }
+
+    /// The creator's ingest lock: commands that move `CURRENT` or delete versions hold it, so
+    /// they never race an ingest. Held by another process: one `error:` line, exit 1.
+    func lock() throws -> IngestLock {
+        do {
+            return try IngestLock(directory: store.root.appendingPathComponent(creator), creator: creator)
+        } catch {
+            Output.error(error.description)
+            throw ExitCode(ExitStatus.someInputFailed)
+        }
+    }
 }
 
 extension IndexFileError {
