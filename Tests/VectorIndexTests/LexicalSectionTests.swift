@@ -101,6 +101,30 @@ import TestSupport
     }
 }
 
+/// Headers crafted to make the size checks overflow are refused, never trusted or trapped on.
+@Suite struct CraftedHeaderTests {
+    let directory = TemporaryDirectory.make("vindex-crafted")
+
+    @Test(arguments: [(UInt32.max, UInt32(384)), (UInt32(1000), UInt32.max), (UInt32.max, UInt32(65_536)), (UInt32(1_000_000), UInt32(0))])
+    func overflowingCountsAndDimensionsAreCorrupt(count: UInt32, dimension: UInt32) throws {
+        let source = directory.appendingPathComponent("good.cidx")
+        let contents = IndexFixture.contents(count: 4)
+        try IndexWriter.write(try IndexFixture.build(ClusteredVectors(dimension: 8).sample(count: 4, seed: 1)), contents: contents, to: source)
+        let header = try MappedIndex(url: source).header
+        var bytes = [UInt8](try Data(contentsOf: source))
+        func put<T: FixedWidthInteger>(_ value: T, _ offset: Int) {
+            withUnsafeBytes(of: value.littleEndian) { for (i, b) in $0.enumerated() { bytes[offset + i] = b } }
+        }
+        put(dimension, 16)
+        put(count, 20)
+        put(UInt64(0), IndexFormat.headerChecksumOffset)
+        put(bytes[0..<header.headerLength].withUnsafeBytes { Checksum.of($0) }, IndexFormat.headerChecksumOffset)
+        let crafted = directory.appendingPathComponent("crafted-\(count)-\(dimension).cidx")
+        try Data(bytes).write(to: crafted)
+        #expect { try MappedIndex(url: crafted) } throws: { error in (error as? IndexFileError)?.code == .corrupt }
+    }
+}
+
 /// Rewrites a 1.1 file as the 1.0 writer laid it out: the same sections minus the five new
 /// ones, a seven-entry section table, minor version 0, no BM25 fields.
 enum FormatOneZero {

@@ -21,6 +21,8 @@ public struct DocumentError: Error, Sendable, CustomStringConvertible, Hashable 
         case undecodableText = "undecodable_text"
         case parserCrashed = "parser_crashed"
         case parserTimeout = "parser_timeout"
+        /// A symbolic link inside a source folder that points outside it (not followed).
+        case symlinkOutsideSource = "symlink_outside_source"
     }
 
     public var code: Code

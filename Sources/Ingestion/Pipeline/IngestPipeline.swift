@@ -50,17 +50,18 @@ public struct IngestPipeline: Sendable {
 
     private var descriptorJSON: [UInt8] { embedder.descriptor.canonicalJSON }
 
-    private func manifest() -> (SourceManifest, Double) {
+    /// The sources' manifest, the links refused on the way (`SourceDiscovery`), and seconds spent.
+    private func manifest() -> (SourceManifest, [DocumentError], Double) {
         let clock = ContinuousClock.now
-        let files = SourceDiscovery.files(sources: configuration.sources, include: configuration.include, exclude: configuration.exclude)
-        let manifest = SourceManifest(files: files, configurationFingerprint: configuration.fingerprint, embedderDescriptor: descriptorJSON)
-        return (manifest, (ContinuousClock.now - clock).seconds)
+        let found = SourceDiscovery.files(sources: configuration.sources, include: configuration.include, exclude: configuration.exclude)
+        let manifest = SourceManifest(files: found.files, configurationFingerprint: configuration.fingerprint, embedderDescriptor: descriptorJSON)
+        return (manifest, found.refused, (ContinuousClock.now - clock).seconds)
     }
 
     /// For CI: is the live index built from exactly these sources and this configuration?
     public func check() throws(IngestError) -> CheckReport {
         try configuration.validate()
-        let (manifest, _) = manifest()
+        let (manifest, _, _) = manifest()
         guard let index = try? store.openCurrent(creator: configuration.creator) else {
             return CheckReport(upToDate: false, differences: ["no published index for \(configuration.creator)"])
         }
@@ -81,8 +82,12 @@ public struct IngestPipeline: Sendable {
         defer { withExtendedLifetime(lock) {} }
 
         var report = IngestReport(creator: configuration.creator)
-        let (manifest, discoverSeconds) = manifest()
+        let (manifest, refused, discoverSeconds) = manifest()
         report.seconds["discover"] = discoverSeconds
+        for error in refused {
+            report.files.failed.append(.init(path: error.path, code: error.code.rawValue, message: error.message))
+            progress(.fileFailed(path: error.path, message: error.message))
+        }
         progress(.stage("found \(manifest.entries.count) file(s)"))
         guard !manifest.entries.isEmpty else {
             throw .configuration("no files found in \(configuration.sources.joined(separator: ", "))")

@@ -33,6 +33,8 @@ enum IndexFormat {
     static let major: UInt16 = 1
     static let minor: UInt16 = 1
     static let termEntrySize = 16
+    /// The widest vectors a file may hold (the largest embedders today have 4,096).
+    static let maxDimension = 65_536
     static let pageEntrySize = 8
     /// Postings pack the chunk into the upper 24 bits.
     static let maxLexicalChunks = 1 << 24

@@ -46,6 +46,9 @@ public struct IndexHeader: Sendable, Hashable {
             throw IndexFileError(.checksumMismatch, "\(path): the header checksum does not match; the file is corrupt")
         }
         let dimension = Int(u32(16)), count = Int(u32(20))
+        guard (1...IndexFormat.maxDimension).contains(dimension) else {
+            throw IndexFileError(.corrupt, "\(path) claims \(dimension) dimensions (this coachrag reads 1 to \(IndexFormat.maxDimension))")
+        }
         guard bytes[24] == 1, bytes[25] == 1 else {
             throw IndexFileError(.unsupportedVersion, "\(path) uses a metric or element type this coachrag does not know")
         }
@@ -73,25 +76,33 @@ public struct IndexHeader: Sendable, Hashable {
             sections.append(SectionInfo(kind: kind, offset: Int(offset), length: Int(length), checksum: u64(entry + 24)))
         }
         let documentCount = Int(u32(108))
-        func expect(_ kind: SectionKind, _ length: Int) throws(IndexFileError) {
+        /// Sizes are products of header fields a crafted file controls: computed with overflow
+        /// checks, so no product wraps or traps.
+        func expect(_ kind: SectionKind, _ factors: Int...) throws(IndexFileError) {
             let actual = sections[Int(kind.rawValue) - 1].length
+            var length = 1
+            for factor in factors {
+                let (product, overflow) = length.multipliedReportingOverflow(by: factor)
+                guard !overflow else { throw IndexFileError(.corrupt, "\(path): the \(kind) section's size overflows (\(count) vectors of \(dimension) dimensions)") }
+                length = product
+            }
             guard actual == length else {
                 throw IndexFileError(.corrupt, "\(path): the \(kind) section is \(actual) bytes, expected \(length) for \(count) vectors of \(dimension) dimensions")
             }
         }
-        try expect(.vectors, count * dimension * 4)
-        try expect(.baseLinks, count * (1 + configuration.baseConnectivity) * 4)
-        try expect(.nodes, count * 8)
-        try expect(.chunks, count * IndexFormat.chunkRecordSize)
-        try expect(.documents, documentCount * IndexFormat.documentRecordSize)
+        try expect(.vectors, count, dimension, 4)
+        try expect(.baseLinks, count, 1 + configuration.baseConnectivity, 4)
+        try expect(.nodes, count, 8)
+        try expect(.chunks, count, IndexFormat.chunkRecordSize)
+        try expect(.documents, documentCount, IndexFormat.documentRecordSize)
         var k1: Float = 0, b: Float = 0
         if minor >= 1 {
-            try expect(.chunkLengths, count * 4)
-            try expect(.titles, documentCount * 16)
-            try expect(.windowIndex, (count + 1) * 4)
+            try expect(.chunkLengths, count, 4)
+            try expect(.titles, documentCount, 16)
+            try expect(.windowIndex, count + 1, 4)
             let windows = sections[Int(SectionKind.windowSpans.rawValue) - 1].length / 8
-            try expect(.windowSpans, windows * 8)
-            try expect(.windowVectors, windows * dimension * 4)
+            try expect(.windowSpans, windows, 8)
+            try expect(.windowVectors, windows, dimension, 4)
             k1 = Float(bitPattern: u32(120))
             b = Float(bitPattern: u32(124))
             guard k1.isFinite, k1 >= 0, b.isFinite, b >= 0, b <= 1,

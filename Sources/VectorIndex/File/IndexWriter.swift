@@ -11,6 +11,9 @@ public enum IndexWriter {
         guard contents.sourceDigest.count == 32 else {
             throw IndexFileError(.invalidConfiguration, "the source digest must be 32 bytes")
         }
+        guard builder.dimension <= IndexFormat.maxDimension else {
+            throw IndexFileError(.invalidConfiguration, "\(builder.dimension) dimensions is more than an index file holds (\(IndexFormat.maxDimension))")
+        }
         let layout = builder.layout
         var text = ByteWriter()
         var chunkTable = ByteWriter()

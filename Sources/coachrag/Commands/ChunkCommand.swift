@@ -53,7 +53,13 @@ struct ChunkCommand: AsyncParsableCommand {
         var failures = 0
         var totals = (files: 0, pages: 0, tokens: 0, chunks: 0)
         let started = ContinuousClock.now
-        await forEachConcurrently(InputFiles.expand(paths), width: extraction.jobs) { path in
+        let inputs = InputFiles.expand(paths)
+        for error in inputs.refused {
+            failures += 1
+            if !summary { Output.jsonLine(FailedFileLine(error)) }
+            Output.error(error.description)
+        }
+        await forEachConcurrently(inputs.files, width: extraction.jobs) { path in
             await extractor.result(path: path).map { DocumentChunks(document: $0, tokenizer: tokenizer, chunker: chunker) }
         } emit: { path, result in
             switch result {

@@ -31,7 +31,13 @@ struct ParseCommand: AsyncParsableCommand {
     func run() async throws {
         let extractor = extraction.extractor()
         var failures = 0
-        await forEachConcurrently(InputFiles.expand(paths), width: extraction.jobs) { path in
+        let inputs = InputFiles.expand(paths)
+        for error in inputs.refused {
+            failures += 1
+            Output.jsonLine(FailedFileLine(error))
+            Output.error(error.description)
+        }
+        await forEachConcurrently(inputs.files, width: extraction.jobs) { path in
             await extractor.result(path: path)
         } emit: { path, result in
             switch result {
