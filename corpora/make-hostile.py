@@ -105,6 +105,10 @@ def png():
 write("photo.png", png(), "unsupported_format")
 write("legacy.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, "unsupported_format")
 
+# A saved error page named like a document: refused, never read as text.
+write("error-page.docx", b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>\n", "content_mismatch")
+write("notes-named.pdf", b"Session notes: sleep seven to nine hours.\n", "content_mismatch")
+
 # Not failures: the content decides the format, whatever the extension says.
 write("docx-named.pdf", open(os.path.join(DEMO, "meal-prep.docx"), "rb").read(), None)
 write("pdf-named.txt", open(os.path.join(DEMO, "strength-training-basics.pdf"), "rb").read(), None)

@@ -1,4 +1,6 @@
-/// Turns one file into an `ExtractedDocument`, detecting the format from the content.
+/// Turns one file into an `ExtractedDocument`, detecting the format from the content: a real
+/// PDF or DOCX under another name is read by its content (ingest warns), and a file named
+/// `.pdf` or `.docx` that holds plain text is refused (`content_mismatch`).
 ///
 /// PDFs go through poppler in a worker process when `pdfWorker` is set (the CLI always sets
 /// it), so a parser crash or hang becomes that file's error; without it they are parsed in
@@ -31,6 +33,11 @@ public struct DocumentExtractor: Sendable {
             throw DocumentError(.unsupportedFormat, path: path, "unsupported format: the content is \(what); coachrag reads PDF, DOCX and plain text")
         case .other:
             format = .txt
+            // A "report.docx" that is really a saved error page must not become knowledge.
+            if let claimed = DocumentFormat(claimedBy: path), claimed != .txt {
+                _ = try decodeText(bytes, path: path)
+                throw DocumentError(.contentMismatch, path: path, "is named .\(claimed.rawValue) but holds plain text (a saved web page or error message?); not read — rename it .txt if the text is wanted")
+            }
             pages = [.init(number: nil, text: try decodeText(bytes, path: path))]
         }
         guard pages.contains(where: { page in page.text.unicodeScalars.contains { !$0.properties.isWhitespace } }) else {

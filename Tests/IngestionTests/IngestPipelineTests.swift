@@ -106,6 +106,15 @@ import VectorIndex
         #expect(try IndexStore(root: root.appendingPathComponent("indexes")).currentName(creator: "via-ollama-down") == nil)
     }
 
+    @Test func aNameThatLiesAboutItsContentIsWarnedOrRefused() async throws {
+        let hostile = TestPaths.corpora.appendingPathComponent("hostile")
+        let report = try await pipeline("names", sources: [hostile.appendingPathComponent("docx-named.pdf").path, hostile.appendingPathComponent("error-page.docx").path]).run()
+        #expect(report.files.ok == 1)
+        #expect(report.files.failed.map(\.code) == ["content_mismatch"])
+        #expect(report.files.failed.first?.path.hasSuffix("error-page.docx") == true)
+        #expect(report.files.warnings.count == 1 && report.files.warnings[0].message == "is named .pdf but is a DOCX; read as its content says")
+    }
+
     @Test func aSecondIngestOfTheSameCreatorIsRefused() throws {
         let directory = root.appendingPathComponent("indexes/locked")
         let held = try IngestLock(directory: directory, creator: "locked")

@@ -23,6 +23,8 @@ public struct DocumentError: Error, Sendable, CustomStringConvertible, Hashable 
         case parserTimeout = "parser_timeout"
         /// A symbolic link inside a source folder that points outside it (not followed).
         case symlinkOutsideSource = "symlink_outside_source"
+        /// Named `.pdf` or `.docx` but plain text inside (a saved error page, say): not read.
+        case contentMismatch = "content_mismatch"
     }
 
     public var code: Code

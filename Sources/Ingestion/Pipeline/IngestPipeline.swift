@@ -131,6 +131,12 @@ public struct IngestPipeline: Sendable {
                 report.files.failed.append(failure)
                 progress(.fileFailed(path: failure.path, message: failure.message))
             }
+            for parsed in outcome.parsed {
+                let format = parsed.chunks.document.format
+                if let claimed = DocumentFormat(claimedBy: parsed.entry.path), claimed != format {
+                    report.files.warnings.append(.init(path: parsed.entry.path, message: "is named .\(claimed.rawValue) but is a \(format.rawValue.uppercased()); read as its content says"))
+                }
+            }
             parsedFiles += batches[index].count
             progress(.count(stage: "parse", done: parsedFiles, total: manifest.entries.count))
 

@@ -7,9 +7,16 @@ public struct IngestReport: Sendable, Encodable {
         public var code: String
         public var message: String
     }
+    /// A file that was read, with something its owner should know (its name claims another
+    /// format than its content).
+    public struct FileWarning: Sendable, Encodable {
+        public var path: String
+        public var message: String
+    }
     public struct Files: Sendable, Encodable {
         public var ok = 0
         public var failed: [FailedFile] = []
+        public var warnings: [FileWarning] = []
     }
     public struct Embeddings: Sendable, Encodable {
         public var computed = 0

@@ -187,6 +187,7 @@ struct IngestCommand: AsyncParsableCommand {
         }
         lines.append("\(report.creator): \(report.files.ok) file(s) ingested, \(report.files.failed.count) failed")
         for failure in report.files.failed { lines.append("  failed  \(failure.path): \(failure.message) [\(failure.code)]") }
+        for warning in report.files.warnings { lines.append("  warning \(warning.path): \(warning.message)") }
         lines.append("  \(report.pages) pages, \(report.chunks) chunks, \(report.tokens) tokens; embeddings: \(report.embeddings.computed) computed, \(report.embeddings.reused) reused")
         let order = ["discover", "parse", "embed", "build", "publish"]
         lines.append("  time: " + order.compactMap { stage in report.seconds[stage].map { "\(stage) \(String(format: "%.2f", $0)) s" } }.joined(separator: ", "))
