@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -48,6 +48,12 @@ public enum CoachServer {
         }
         await services.shutdown()
         logger.info("stopped")
+    }
+
+    /// `coachrag keys rotate`: a new signing key; the current one stays valid for verifying
+    /// (and in the JWKS) after the next start. Returns the new key's path.
+    public static func rotateSigningKey(stateDirectory: URL) throws -> String {
+        try TokenService.rotate(stateDirectory: stateDirectory).path
     }
 
     static func makeRouter(_ services: Services) -> Router<AppContext> {

@@ -67,13 +67,26 @@ final class ServerHarness: Sendable {
         let hash = try await PasswordHasher().hash(password)
         for user in users { try state.createUser(email: user.email, passwordHash: hash, role: user.role, creator: user.creator) }
         try state.close()
+        return try await launch(root: root, ollama: ollama, configuration: configuration)
+    }
 
+    /// A new server over the same files (state, keys, indexes) as `previous`, after it stopped
+    /// with `keepFiles`. Throws what the server threw when it cannot start.
+    static func start(reusing previous: ServerHarness) async throws -> ServerHarness {
+        try await launch(root: previous.root, ollama: previous.ollama, configuration: previous.configuration)
+    }
+
+    private static func launch(root: URL, ollama: FakeOllama, configuration: ServerConfiguration) async throws -> ServerHarness {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let server = Task { [configuration] in
+            defer { continuation.finish() }
             try await CoachServer.run(configuration: configuration) { port in continuation.yield(port) }
         }
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CocoaError(.featureUnsupported) }
+        guard let port = await iterator.next() else {
+            try await server.value
+            throw CocoaError(.featureUnsupported)
+        }
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         return ServerHarness(root: root, ollama: ollama, port: port, client: client, configuration: configuration, task: server)
     }
@@ -82,11 +95,12 @@ final class ServerHarness: Sendable {
         self.root = root; self.ollama = ollama; self.port = port; self.client = client; self.configuration = configuration; self.task = task
     }
 
-    func stop() async {
+    /// Stops the server; its files go too unless `keepFiles` (to start another over them).
+    func stop(keepFiles: Bool = false) async {
         try? await client.shutdown()
         task.cancel()
         _ = await task.result
-        try? FileManager.default.removeItem(at: root)
+        if !keepFiles { try? FileManager.default.removeItem(at: root) }
     }
 
     /// Embeds `texts` with the local model and publishes them as the creator's next version.

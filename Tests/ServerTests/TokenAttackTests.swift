@@ -1,6 +1,7 @@
 import CryptoExtras
 import Foundation
 import JWTKit
+@testable import Server
 import Testing
 
 /// Tokens that must be refused: unsigned, wrongly signed, algorithm-confused, expired, early,
@@ -18,7 +19,8 @@ import Testing
 
     /// A token with a live session's claims, signed by `key` (the server's own by default).
     func forge(_ server: ServerHarness, key: JWTKit.Insecure.RSA.PrivateKey? = nil, kid: String? = nil, issuer: String = "coachrag",
-               notBefore: Date = Date().addingTimeInterval(-5), expires: Date = Date().addingTimeInterval(600), role: String = "member") async throws -> String {
+               notBefore: Date = Date().addingTimeInterval(-5), expires: Date = Date().addingTimeInterval(600), issuedAt: Date = Date(),
+               role: String = "member") async throws -> String {
         let tokens = try await server.login("member@demo.test")
         let payload = try #require(tokens.access.split(separator: ".").dropFirst().first)
         var base64 = String(payload).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
@@ -36,7 +38,7 @@ import Testing
         let keys = JWTKeyCollection()
         await keys.add(rsa: signingKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: kid ?? serverKID))
         let subject = try #require(live["sub"] as? String), session = try #require(live["sid"] as? String)
-        let claims = Claims(sub: .init(value: subject), iss: .init(value: issuer), iat: .init(value: Date()),
+        let claims = Claims(sub: .init(value: subject), iss: .init(value: issuer), iat: .init(value: issuedAt),
                             nbf: .init(value: notBefore), exp: .init(value: expires), role: role, creator: "demo", sid: session)
         return try await keys.sign(claims, kid: JWKIdentifier(string: kid ?? serverKID))
     }
@@ -69,6 +71,7 @@ import Testing
             ("another key, its own kid", try await forge(server, key: otherKey, kid: "attacker")),
             ("expired", try await forge(server, expires: Date().addingTimeInterval(-60))),
             ("not yet valid", try await forge(server, notBefore: Date().addingTimeInterval(3600))),
+            ("issued in the future", try await forge(server, notBefore: Date().addingTimeInterval(-5), issuedAt: Date().addingTimeInterval(3600))),
             ("wrong issuer", try await forge(server, issuer: "evil")),
             ("tampered payload", "\(parts[0]).\(tamperedPayload).\(parts[2])"),
             ("garbage", "not-a-token"),
@@ -95,5 +98,32 @@ import Testing
         #expect(claims.role == "member" && claims.creator == "demo")
         let attributes = try FileManager.default.attributesOfItem(atPath: server.stateDirectory.appendingPathComponent("jwt-signing-key.pem").path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test func theSigningKeyIsNeverSilentlyReplacedAndRotatesWithoutLoggingAnyoneOut() async throws {
+        let server = try await ServerHarness.start()
+        let state = server.stateDirectory
+        let keyFile = state.appendingPathComponent("jwt-signing-key.pem")
+        let mode = { (path: String) in ((try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1) & 0o777 }
+        #expect(mode(keyFile.path) == 0o600 && mode(state.appendingPathComponent("coachrag.sqlite").path) == 0o600)
+        let before = try await server.login("member@demo.test").access
+        await server.stop(keepFiles: true)
+
+        // A new key; the old one keeps verifying after the restart, and both are published.
+        _ = try CoachServer.rotateSigningKey(stateDirectory: state)
+        #expect(FileManager.default.fileExists(atPath: state.appendingPathComponent("jwt-signing-key.previous.pem").path))
+        let restarted = try await ServerHarness.start(reusing: server)
+        #expect(try await restarted.request(.GET, "/api/v1/auth/me", token: before).status == 200)
+        let jwks = try await restarted.request(.GET, "/.well-known/jwks.json")
+        #expect((jwks.json["keys"] as? [Any])?.count == 2)
+        let after = try await restarted.login("member@demo.test").access
+        #expect(after.split(separator: ".").first != before.split(separator: ".").first, "the new key signs")
+        await restarted.stop(keepFiles: true)
+
+        // A key file that cannot be read stops the server; it is not replaced.
+        try "not a key".write(to: keyFile, atomically: true, encoding: .utf8)
+        await #expect(throws: (any Error).self) { _ = try await ServerHarness.start(reusing: server) }
+        #expect(try String(contentsOf: keyFile, encoding: .utf8) == "not a key")
+        try? FileManager.default.removeItem(at: server.root)
     }
 }
