@@ -5,16 +5,17 @@ import NIOPosix
 /// Argon2id password hashing through libargon2, at OWASP's minimum or above (19 MiB, two
 /// passes, one lane). Hashes are PHC strings (`$argon2id$v=19$m=19456,t=2,p=1$…`) so parameters
 /// can rise later without invalidating stored hashes. The async forms run on a thread pool of
-/// their own, one thread per core: a hash takes tens of milliseconds of CPU and must not block
-/// the cooperative threads, and more of them at once than cores only makes each one slower.
+/// their own (half the cores): a hash takes tens of milliseconds of CPU and must not block
+/// the cooperative threads, and more of them at once than threads only makes each one slower.
 public struct PasswordHasher: Sendable {
     public var memoryKiB: UInt32 = 19_456
     public var iterations: UInt32 = 2
     public var parallelism: UInt32 = 1
     static let saltLength = 16
     static let hashLength = 32
-    /// Threads that run the hashes (one per core).
-    public static let threadCount = ProcessInfo.processInfo.activeProcessorCount
+    /// Threads that run the hashes: half the cores (at least one), so a flood of logins
+    /// cannot take every core from searches and answers.
+    public static let threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
     private static let threads: NIOThreadPool = {
         let pool = NIOThreadPool(numberOfThreads: threadCount)
         pool.start()

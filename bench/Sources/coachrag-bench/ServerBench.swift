@@ -10,7 +10,8 @@ import VectorIndex
 /// fixed delay. Measures `/search` (repeated questions, which the query-vector cache serves, and
 /// unique ones, which the model embeds) and `/messages` at fixed concurrency levels; the server
 /// overhead (latency minus the model calls the response reports); RSS with 1,000 creators
-/// registered and 100 open; and failed requests while `CURRENT` flips 100 times under load.
+/// registered and 100 open; `/search` p99 under a login flood against the same load quiet; and
+/// failed requests while `CURRENT` flips 100 times under load.
 /// The load generator shares the machine's cores with the server.
 struct ServerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "server", abstract: "Load-test coachrag serve: /search and /messages latency, overhead, RSS, hot swaps.")
@@ -110,6 +111,24 @@ struct ServerBench: AsyncParsableCommand {
             result["overhead_p99_ms"] = alone.max()
         }
 
+        // Login flood: 16 clients send wrong passwords for ever-new emails (each costs an Argon2
+        // check, the most expensive thing an anonymous client can ask for) while 8 clients
+        // search; compared with the same search load just before, quiet.
+        let quiet = try await load.run(concurrency: 8, seconds: seconds) { worker, i in
+            try await load.search(creator: "demo", query: questions[(worker + i) % questions.count], token: member)
+        }
+        let flood = Task { try await load.run(concurrency: 16, seconds: seconds + 1) { worker, i in try await load.failedLogin(worker: worker, attempt: i) } }
+        try await Task.sleep(for: .milliseconds(500))
+        let flooded = try await load.run(concurrency: 8, seconds: seconds) { worker, i in
+            try await load.search(creator: "demo", query: questions[(worker + i) % questions.count], token: member)
+        }
+        let floodFigures = try await flood.value
+        let quietP99 = quiet.json["p99_ms"] ?? 0, floodedP99 = flooded.json["p99_ms"] ?? 0
+        result["search_c8_quiet"] = quiet.json
+        result["search_c8_login_flood"] = flooded.json
+        result["login_flood"] = floodFigures.json
+        result["login_flood_search_p99_ratio"] = quietP99 > 0 ? floodedP99 / quietP99 : 0
+
         // Memory: every creator registered, `open` of them opened by a search each.
         for number in 0..<min(open, creators) {
             _ = try await load.search(creator: "c\(number)", query: questions[number % questions.count], token: admin)
@@ -151,6 +170,10 @@ struct ServerBench: AsyncParsableCommand {
                                  name as NSString, level, f["p50_ms"] ?? 0, f["p95_ms"] ?? 0, f["p99_ms"] ?? 0, f["requests_per_second"] ?? 0, f["overhead_p99_ms"] ?? 0, f["failures"] ?? 0))
                 }
             }
+            let flood = result["login_flood"] as? [String: Double] ?? [:]
+            print(String(format: "  login flood (16 clients, wrong passwords, %.0f req/s answered 401/429/503): /search c=8 p99 %.2f ms quiet → %.2f ms flooded (%.2f×)",
+                         flood["requests_per_second"] ?? 0, (result["search_c8_quiet"] as? [String: Double])?["p99_ms"] ?? 0,
+                         (result["search_c8_login_flood"] as? [String: Double])?["p99_ms"] ?? 0, result["login_flood_search_p99_ratio"] as? Double ?? 0))
             print(String(format: "  RSS %.1f MB anonymous + %.1f MB mapped files, %d creators registered, %d open", memory.anon, memory.file, creators + 1, min(open, creators) + 1))
             print("  hot swap: \(flips) flips under 8-client load, \(swapping.failures) failed requests; clean exit: \(result["clean_exit"] ?? false)")
         }
@@ -240,6 +263,13 @@ struct LoadClient: Sendable {
         let reply = try await send("/api/v1/creators/\(creator)/search", ["query": query, "k": 4], token: token)
         let embed = (reply.json["timings"] as? [String: Any])?["embed_ms"] as? Double ?? 0
         return Sample(milliseconds: reply.milliseconds, modelMilliseconds: embed, ok: reply.status == 200)
+    }
+
+    /// A wrong password for an email never seen before: refused with 401 after an Argon2
+    /// check, or at once with 429/503 when a bound is reached — all count as answered.
+    func failedLogin(worker: Int, attempt: Int) async throws -> Sample {
+        let reply = try await send("/api/v1/auth/login", ["email": "flood\(worker)-\(attempt)@bench.test", "password": "Wrong-password-1"], token: nil)
+        return Sample(milliseconds: reply.milliseconds, modelMilliseconds: 0, ok: [401, 429, 503].contains(reply.status))
     }
 
     func conversation(creator: String, token: String) async throws -> String {
