@@ -72,6 +72,28 @@ import Testing
         #expect(done["content"] as? String == "Sleep seven to nine hours [1]." && done["complete"] as? Bool == true)
     }
 
+    @Test func aStreamIsMeasuredWhenWrittenAndItsErrorsAreProblemDocuments() async throws {
+        let server = try await ServerHarness.start { $0.contentLimits.messagesPerConversation = 2 }
+        defer { Task { await server.stop() } }
+        server.ollama.behaviour.chatTokenDelay = 0.1
+        let (token, id) = try await conversation(server)
+        let first = try await server.request(.POST, "/api/v1/conversations/\(id)/messages", json: ["content": Self.question, "stream": true], token: token)
+        #expect(first.status == 200 && first.text.contains("event: done"))
+        // Five tokens 100 ms apart: the request took about half a second, and says so.
+        let metrics = try await server.request(.GET, "/metrics")
+        let sum = metrics.text.split(separator: "\n").first { $0.hasPrefix("coachrag_http_request_duration_seconds_sum{") && $0.contains("messages") }
+        let seconds = sum.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        #expect(seconds >= 0.4, "a streamed answer measured as \(seconds) s")
+        // The conversation is full: the stream's error event is the same problem document.
+        let second = try await server.request(.POST, "/api/v1/conversations/\(id)/messages", json: ["content": Self.question, "stream": true], token: token)
+        let data = try #require(second.text.components(separatedBy: "\n\n").first { $0.hasPrefix("event: error") }?.split(separator: "\n").last?.dropFirst(6))
+        let problem = try #require(try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any])
+        #expect(problem["status"] as? Int == 409 && problem["type"] as? String == "https://coachrag.dev/problems/limit" && problem["request_id"] is String)
+        // And a 401 says how to authenticate.
+        let anonymous = try await server.request(.GET, "/api/v1/auth/me")
+        #expect(anonymous.status == 401 && anonymous.headers.first(name: "WWW-Authenticate") == "Bearer")
+    }
+
     @Test func midStreamErrorFallsBackToExtractive() async throws {
         let server = try await ServerHarness.start()
         defer { Task { await server.stop() } }

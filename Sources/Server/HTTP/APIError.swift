@@ -49,6 +49,13 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
 
     /// The problem document; also used by the error middleware for errors that are not ours.
     func problemResponse(path: String, requestID: String?) -> Response {
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: problemBody(path: path, requestID: requestID))))
+    }
+
+    /// The problem document's JSON (also the `error` event of a stream).
+    func problemBody(path: String, requestID: String?) -> Data {
         struct Problem: Encodable {
             var type: String, title: String, status: Int, detail: String, instance: String
             var request_id: String?
@@ -60,10 +67,7 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var headers: HTTPFields = [.contentType: "application/problem+json"]
-        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        let body = (try? encoder.encode(problem)) ?? Data()
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return (try? encoder.encode(problem)) ?? Data()
     }
 }
 

@@ -40,15 +40,37 @@ struct ObservabilityMiddleware: RouterMiddleware {
             response = APIError.internalError("internal error (request \(requestID))").problemResponse(path: request.uri.path, requestID: requestID)
         }
         response.headers[.requestID] = requestID
-        let seconds = (ContinuousClock.now - started).seconds
-        let route = context.endpointPath ?? "unmatched"
-        metrics.recordRequest(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
-        if logRequests {
-            context.logger.info("request", metadata: [
-                "request_id": .string(requestID), "method": .string(request.method.rawValue), "path": .string(request.uri.path),
-                "route": .string(route), "status": .stringConvertible(response.status.code), "ms": .string(String(format: "%.2f", seconds * 1000)),
-                "client": .string(context.clientAddress),
-            ])
+        if response.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        let route = context.endpointPath ?? "unmatched", status = response.status.code
+        let metrics = self.metrics, logRequests = self.logRequests, logger = context.logger
+        let method = request.method.rawValue, path = request.uri.path, client = context.clientAddress
+        /// One metric sample and one log line, when the response has been written.
+        @Sendable func finish(streamFailed: Bool) {
+            let seconds = (ContinuousClock.now - started).seconds
+            metrics.recordRequest(method: method, route: route, status: status, seconds: seconds)
+            guard logRequests else { return }
+            var metadata: Logger.Metadata = [
+                "method": .string(method), "path": .string(path), "route": .string(route), "status": .stringConvertible(status),
+                "ms": .string(String(format: "%.2f", seconds * 1000)), "client": .string(client),
+            ]
+            if streamFailed { metadata["stream"] = "interrupted" }
+            logger.info("request", metadata: metadata)
+        }
+        // A streamed body (Server-Sent Events, the export) is measured when it has been written,
+        // not when the handler returned it: its duration is the answer's, not ~0 s.
+        guard response.body.contentLength == nil else {
+            finish(streamFailed: false)
+            return response
+        }
+        let original = response.body
+        response.body = ResponseBody { writer in
+            do {
+                try await original.write(writer)
+            } catch {
+                finish(streamFailed: true)
+                throw error
+            }
+            finish(streamFailed: false)
         }
         return response
     }

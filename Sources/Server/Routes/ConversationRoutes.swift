@@ -40,7 +40,8 @@ extension Services {
             let body = try await StrictJSON.decode(MessageBody.self, from: request, limit: limit)
             try checkQuestion(body.content, field: "content")
             guard try context.caller().mayAccess(creator: conversation.creator) else { throw APIError.forbidden("creator \"\(conversation.creator)\" is not your tenant") }
-            return try await post(body.content, to: conversation, stream: body.stream, logger: context.logger)
+            return try await post(body.content, to: conversation, stream: body.stream, logger: context.logger,
+                                  path: request.uri.path, requestID: context.requestID)
         }
         group.post("ai/conversations") { request, context in
             let body = try await StrictJSON.decode(LegacyConversationBody.self, from: request, limit: limit)
@@ -72,7 +73,7 @@ extension Services {
         return conversation
     }
 
-    private func post(_ content: String, to conversation: Conversation, stream: Bool, logger: Logger) async throws -> Response {
+    private func post(_ content: String, to conversation: Conversation, stream: Bool, logger: Logger, path: String, requestID: String) async throws -> Response {
         guard stream else {
             let message = try await answer(content, in: conversation, logger: logger, onToken: { _ in })
             return try jsonResponse(message)
@@ -92,7 +93,10 @@ extension Services {
                 try await send("citations", encodedJSON(CitationsEvent(citations: message.citations)) ?? "{}")
                 try await send("done", encodedJSON(message) ?? "{}")
             } catch let error as APIError {
-                try await send("error", encodedJSON(["status": String(error.status.code), "detail": error.detail]) ?? "{}")
+                // The same problem document a non-streamed request would get.
+                try await send("error", String(decoding: error.problemBody(path: path, requestID: requestID), as: UTF8.self))
+            } catch let error as StateError where error.apiError != nil {
+                try await send("error", String(decoding: (error.apiError ?? .internalError("")).problemBody(path: path, requestID: requestID), as: UTF8.self))
             }
             try await writer.finish(nil)
         }
