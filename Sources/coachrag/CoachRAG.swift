@@ -12,8 +12,12 @@ struct CoachRAG: AsyncParsableCommand {
             2 usage or configuration error; 3 the embedder is unreachable or misconfigured; 4 a new index version failed its evaluation gate and was not published.
             Environment: NO_COLOR disables colour; COACHRAG_MODELS points at the models directory; OLLAMA_HOST at Ollama.
             """,
+        version: CoachRAG.version,
         subcommands: [IngestCommand.self, SearchCommand.self, EvalCommand.self, ServeCommand.self, UserCommand.self, KeysCommand.self, IndexCommand.self, ParseCommand.self, ChunkCommand.self, EmbedCommand.self, PDFWorkerSubcommand.self]
     )
+
+    /// The release this binary is; `coachrag --version`.
+    static let version = "0.4.0"
 
     /// Like ArgumentParser's own entry point, but usage errors exit with 2 (documented),
     /// not sysexits' 64.

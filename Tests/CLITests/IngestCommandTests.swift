@@ -70,6 +70,8 @@ import TestSupport
         #expect(strict.stdout.contains("published: nothing"))
 
         #expect(try ingest(["--creator", "../up", demo]).status == 2)
+        let version = try CommandRunner.run(["--version"])
+        #expect(version.status == 0 && version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
         #expect(try ingest([demo]).status == 2)
         let unreachable = try ingest(["--creator", "down", "--embedder", "ollama", "--ollama-host", "127.0.0.1:1", demo + "/habits.txt"])
         #expect(unreachable.status == 3)

@@ -179,7 +179,7 @@ import Tokenization
 
     @Test(arguments: [
         ("", "http://127.0.0.1:11434"), ("example.com", "http://example.com:11434"), ("example.com:8000", "http://example.com:8000"),
-        (":9999", "http://127.0.0.1:9999"), ("https://ollama.example.com", "https://ollama.example.com:443"),
+        (":9999", "http://127.0.0.1:9999"), ("https://ollama.example.com", "https://ollama.example.com:443"), ("http://ollama.example.com", "http://ollama.example.com:80"),
         ("http://10.0.0.2:11434/", "http://10.0.0.2:11434"), ("0.0.0.0", "http://127.0.0.1:11434"),
     ])
     func ollamaHostIsReadLikeOllamaReadsIt(value: String, expected: String) throws {

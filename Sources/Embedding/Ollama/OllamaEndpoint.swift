@@ -21,15 +21,18 @@ public struct OllamaEndpoint: Sendable, Hashable, CustomStringConvertible {
     public init(parsing raw: String) throws(OllamaError) {
         var value = raw.trimmingCharacters(in: .whitespaces)
         var scheme = "http"
+        // As Ollama reads it: no scheme means port 11434; `http://host` means 80, `https://` 443.
+        var defaultPort = Self.defaultPort
         if let range = value.range(of: "://") {
             scheme = value[..<range.lowerBound].lowercased()
             value = String(value[range.upperBound...])
+            defaultPort = scheme == "https" ? 443 : 80
         }
         guard scheme == "http" || scheme == "https" else {
             throw .invalidHost(raw, "the scheme must be http or https")
         }
         if let slash = value.firstIndex(of: "/") { value = String(value[..<slash]) }
-        var host = value, port = scheme == "https" ? 443 : Self.defaultPort
+        var host = value, port = defaultPort
         if let colon = value.lastIndex(of: ":"), !value.hasSuffix("]") {
             host = String(value[..<colon])
             guard let parsed = Int(value[value.index(after: colon)...]), (1...65535).contains(parsed) else {
