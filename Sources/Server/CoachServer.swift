@@ -7,9 +7,11 @@ import NIOCore
 /// middleware, listens, and on SIGTERM/SIGINT (or task cancellation) stops accepting, lets
 /// requests in flight finish, then closes the database.
 public enum CoachServer {
-    /// Routes every logger to JSON lines on standard error; call once per process, at the edge.
-    public static func bootstrapLogging() {
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+    /// Routes every logger to JSON lines on standard error at `level` (`LOG_LEVEL`, when set,
+    /// wins); call once per process, at the edge.
+    public static func bootstrapLogging(level: String = "info") {
+        let level = Logger.Level(rawValue: level) ?? .info
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
     }
 
     /// Runs until stopped; `onListening` gets the bound port (useful with port 0).
@@ -17,7 +19,7 @@ public enum CoachServer {
         let services = try await Services.start(configuration: configuration)
         let logger = {
             var logger = Logger(label: "coachrag.serve")
-            logger.logLevel = configuration.logRequests ? .info : .warning
+            if !configuration.logRequests { logger.logLevel = max(logger.logLevel, .warning) }
             return logger
         }()
         // A creator whose index cannot be served (unreadable, or its embedder missing or

@@ -28,7 +28,7 @@ struct Services: Sendable {
         let auth = try AuthService(state: state, tokens: tokens, configuration: configuration, creators: settings)
         let tokenizer = try WordPieceTokenizer.bundled()
         var indexLogger = Logger(label: "coachrag.indexes")
-        indexLogger.logLevel = configuration.logRequests ? .info : .error
+        if !configuration.logRequests { indexLogger.logLevel = max(indexLogger.logLevel, .error) }
         let indexes = IndexRegistry(root: configuration.indexRoot, maxOpen: configuration.maxOpenIndexes, metrics: metrics, logger: indexLogger)
         let embedders = QueryEmbedders(tokenizer: tokenizer, ollama: configuration.ollama, cacheCapacity: configuration.queryCacheSize, metrics: metrics,
                                        threads: configuration.queryEmbeddingThreads, queueLength: configuration.queryEmbeddingQueueLength)

@@ -204,5 +204,10 @@ import Testing
         let list = try await server.request(.GET, "/api/v1/creators/demo/invites", token: creator)
         let invites = try #require(list.json["invites"] as? [[String: Any]])
         #expect(invites.count == 2 && invites.allSatisfy { $0["code"] == nil })
+
+        // Pipeline files are re-read when they change: the closed creator opens.
+        try "creator: other\nsources:\n  paths: [x]\nregistration: open\n".write(to: pipelines.appendingPathComponent("other.yml"), atomically: true, encoding: .utf8)
+        try await Task.sleep(for: .milliseconds(1_100))
+        #expect(try await register("a@other.test", creator: "other").status == 202)
     }
 }

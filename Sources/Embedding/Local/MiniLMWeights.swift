@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The weights of all-MiniLM-L6-v2 (BERT: 6 layers, hidden 384, 12 heads, intermediate 1536),
 /// read from `model.safetensors`. Linear weights stay `[out, in]` as stored; Q, K and V are

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import VectorIndex
 
@@ -16,22 +17,37 @@ struct SourceManifest {
 
     init(files: [String], configurationFingerprint: String, embedderDescriptor: [UInt8]) {
         entries = files.map { path in
-            let data = FileManager.default.contents(atPath: path) ?? Data()
-            return Entry(path: path, size: UInt64(data.count), hash: SHA256.hash(data))
+            let (size, hash) = Self.hash(file: path)
+            return Entry(path: path, size: size, hash: hash)
         }
         var hasher = SHA256()
-        hasher.update("coachrag-sources-v1\n".utf8)
-        hasher.update(configurationFingerprint.utf8)
-        hasher.update([0])
-        hasher.update(embedderDescriptor)
+        hasher.update(data: Data("coachrag-sources-v1\n".utf8))
+        hasher.update(data: Data(configurationFingerprint.utf8))
+        hasher.update(data: [0])
+        hasher.update(data: embedderDescriptor)
         for entry in entries {
-            hasher.update([0])
-            hasher.update(entry.path.utf8)
-            hasher.update([0])
-            hasher.update(String(entry.size).utf8)
-            hasher.update(entry.hash)
+            hasher.update(data: [0])
+            hasher.update(data: Data(entry.path.utf8))
+            hasher.update(data: [0])
+            hasher.update(data: Data(String(entry.size).utf8))
+            hasher.update(data: entry.hash)
         }
-        digest = hasher.finalize()
+        digest = Array(hasher.finalize())
+    }
+
+    /// A file's size and SHA-256 (swift-crypto), read 1 MiB at a time so a large file is never
+    /// held whole. An unreadable file hashes as empty; extraction then reports it by name.
+    static func hash(file path: String) -> (size: UInt64, hash: [UInt8]) {
+        var hasher = SHA256()
+        var size: UInt64 = 0
+        if let handle = FileHandle(forReadingAtPath: path) {
+            defer { try? handle.close() }
+            while let block = try? handle.read(upToCount: 1 << 20), !block.isEmpty {
+                hasher.update(data: block)
+                size += UInt64(block.count)
+            }
+        }
+        return (size, Array(hasher.finalize()))
     }
 
     /// Differences between these sources and the documents an index holds, for `--check`.

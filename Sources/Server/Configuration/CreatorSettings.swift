@@ -1,53 +1,114 @@
 import Foundation
+import Logging
 import Retrieval
 import State
+import Synchronization
 import Yams
 
 /// Each creator's persona, retrieval settings and registration policy, read from the pipeline
 /// files (`creator:`, `persona:`, `registration:`, `index.ef_search`, the `retrieval:`
-/// section: `k`, `min_confidence` and every `RetrievalSettings` key). Read once at start; a
-/// creator without a pipeline file gets the defaults, and one whose retrieval settings are out
-/// of range gets the default ones.
-struct CreatorSettings: Sendable {
-    private let byCreator: [String: AnsweringSettings]
-    private let registrations: [String: RegistrationPolicy]
+/// section: `k`, `min_confidence` and every `RetrievalSettings` key). A creator without a
+/// pipeline file gets the defaults, and one whose retrieval settings are out of range gets the
+/// default ones.
+///
+/// Reloaded when the files change, as indexes are: at most once per `recheckInterval`, a
+/// lookup compares the folder's `*.yml` files (name, inode, size, modification time) with
+/// those last read, and reads them all again when they differ. A file that cannot be read, or
+/// whose settings are out of range, is logged (its creator served with the defaults), never
+/// skipped in silence.
+final class CreatorSettings: Sendable {
     let defaults: AnsweringSettings
     let defaultRegistration: RegistrationPolicy
+    private let directory: URL?
+    private let logger: Logger
+    private let recheckInterval: Duration
+    private let snapshot: Mutex<Snapshot>
 
-    init(pipelinesDirectory: URL?, defaults: AnsweringSettings, defaultRegistration: RegistrationPolicy = .invite) {
+    private struct Snapshot {
+        var byCreator: [String: AnsweringSettings] = [:]
+        var registrations: [String: RegistrationPolicy] = [:]
+        var files: [String: FileSignature] = [:]
+        var checkedAt: ContinuousClock.Instant
+    }
+
+    init(pipelinesDirectory: URL?, defaults: AnsweringSettings, defaultRegistration: RegistrationPolicy = .invite,
+         logger: Logger = Logger(label: "coachrag.pipelines"), recheckInterval: Duration = .seconds(1)) {
         self.defaults = defaults
         self.defaultRegistration = defaultRegistration
-        var settings: [String: AnsweringSettings] = [:]
-        var registrations: [String: RegistrationPolicy] = [:]
-        if let directory = pipelinesDirectory,
-           let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) {
-            for name in names.sorted() where name.hasSuffix(".yml") || name.hasSuffix(".yaml") {
-                guard let text = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8),
-                      let file = try? YAMLDecoder().decode(PipelineServingFields.self, from: text) else { continue }
-                var creator = defaults
-                if let persona = file.persona?.trimmingCharacters(in: .whitespacesAndNewlines), !persona.isEmpty { creator.persona = persona }
-                if let ef = file.index?.ef_search, ef > 0 { creator.efSearch = ef }
-                if let k = file.retrieval?.k, (1...20).contains(k) { creator.k = k }
-                if let minimum = file.retrieval?.min_confidence, (0...1).contains(minimum) { creator.minimumConfidence = minimum }
-                for (key, value) in file.retrieval?.fields ?? [:] {
-                    if key == "method", let method = RetrievalSettings.Method(rawValue: value) { creator.search.method = method }
-                    if let number = Double(value) { _ = creator.search.set(key, to: number) }
-                }
-                if creator.search.problem() != nil { creator.search = defaults.search }
-                settings[file.creator] = creator
-                if let policy = file.registration.flatMap(RegistrationPolicy.init(rawValue:)) { registrations[file.creator] = policy }
-            }
-        }
-        byCreator = settings
-        self.registrations = registrations
+        directory = pipelinesDirectory
+        self.logger = logger
+        self.recheckInterval = recheckInterval
+        snapshot = Mutex(Snapshot(checkedAt: .now))
+        let files = Self.pipelineFiles(in: pipelinesDirectory)
+        snapshot.withLock { $0 = read(files) }
     }
 
     func settings(for creator: String) -> AnsweringSettings {
-        byCreator[creator] ?? defaults
+        current().byCreator[creator] ?? defaults
     }
 
     func registration(for creator: String) -> RegistrationPolicy {
-        registrations[creator] ?? defaultRegistration
+        current().registrations[creator] ?? defaultRegistration
+    }
+
+    /// The settings as of the files now, re-read if they changed since the last look.
+    private func current() -> Snapshot {
+        let now = ContinuousClock.now
+        let (snapshot, due) = self.snapshot.withLock { state -> (Snapshot, Bool) in
+            guard now - state.checkedAt >= recheckInterval else { return (state, false) }
+            state.checkedAt = now
+            return (state, true)
+        }
+        guard due else { return snapshot }
+        let files = Self.pipelineFiles(in: directory)
+        guard files != snapshot.files else { return snapshot }
+        let fresh = read(files)
+        logger.info("pipeline files changed; settings reloaded", metadata: ["files": .stringConvertible(files.count)])
+        self.snapshot.withLock { $0 = fresh }
+        return fresh
+    }
+
+    /// The `*.yml` / `*.yaml` files of the folder with their signatures.
+    private static func pipelineFiles(in directory: URL?) -> [String: FileSignature] {
+        guard let directory, let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [:] }
+        var files: [String: FileSignature] = [:]
+        for name in names where name.hasSuffix(".yml") || name.hasSuffix(".yaml") {
+            let path = directory.appendingPathComponent(name).path
+            if let signature = FileSignature(path: path) { files[path] = signature }
+        }
+        return files
+    }
+
+    private func read(_ files: [String: FileSignature]) -> Snapshot {
+        var snapshot = Snapshot(files: files, checkedAt: .now)
+        for path in files.keys.sorted() {
+            let file: PipelineServingFields
+            do {
+                file = try YAMLDecoder().decode(PipelineServingFields.self, from: try String(contentsOfFile: path, encoding: .utf8))
+            } catch {
+                logger.warning("pipeline file not read; its creator gets the default settings", metadata: ["file": .string(path), "error": .string("\(error)")])
+                continue
+            }
+            var creator = defaults
+            if let persona = file.persona?.trimmingCharacters(in: .whitespacesAndNewlines), !persona.isEmpty { creator.persona = persona }
+            if let ef = file.index?.ef_search, ef > 0 { creator.efSearch = ef }
+            if let k = file.retrieval?.k, (1...20).contains(k) { creator.k = k }
+            if let minimum = file.retrieval?.min_confidence, (0...1).contains(minimum) { creator.minimumConfidence = minimum }
+            for (key, value) in file.retrieval?.fields ?? [:] {
+                if key == "method", let method = RetrievalSettings.Method(rawValue: value) { creator.search.method = method }
+                if let number = Double(value) { _ = creator.search.set(key, to: number) }
+            }
+            if let problem = creator.search.problem() {
+                logger.warning("pipeline retrieval settings out of range; the defaults are used", metadata: ["file": .string(path), "problem": .string(problem)])
+                creator.search = defaults.search
+            }
+            if let value = file.registration, RegistrationPolicy(rawValue: value) == nil {
+                logger.warning("pipeline registration is not open, invite or closed; the default is used", metadata: ["file": .string(path), "registration": .string(value)])
+            }
+            snapshot.byCreator[file.creator] = creator
+            if let policy = file.registration.flatMap(RegistrationPolicy.init(rawValue:)) { snapshot.registrations[file.creator] = policy }
+        }
+        return snapshot
     }
 }
 

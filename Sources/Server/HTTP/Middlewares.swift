@@ -51,7 +51,7 @@ struct ObservabilityMiddleware: RouterMiddleware {
             guard logRequests else { return }
             var metadata: Logger.Metadata = [
                 "method": .string(method), "path": .string(path), "route": .string(route), "status": .stringConvertible(status),
-                "ms": .string(String(format: "%.2f", seconds * 1000)), "client": .string(client),
+                "ms": .stringConvertible((seconds * 100_000).rounded() / 100), "client": .string(client),
             ]
             if streamFailed { metadata["stream"] = "interrupted" }
             logger.info("request", metadata: metadata)

@@ -39,11 +39,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Connections held open at once; more are closed when accepted.") var maxConnections = 1000
     @Option(help: "Index files kept mapped at once (least recently used closed first).") var maxOpenIndexes = 64
     @Flag(help: "Do not log one JSON line per request.") var quiet = false
+    @Option(help: "Lowest level logged: trace, debug, info, notice, warning, error or critical ($LOG_LEVEL wins when set).") var logLevel = "info"
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard maxOpenIndexes >= 1 else { throw ValidationError("--max-open-indexes must be at least 1") }
         guard idleTimeout > 0 && idleTimeout <= 30 else { throw ValidationError("--idle-timeout must be more than 0 and at most 30 seconds") }
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
+            throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical")
+        }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard firstTokenTimeout > 0 else { throw ValidationError("--first-token-timeout must be positive") }
     }
@@ -70,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        CoachServer.bootstrapLogging()
+        CoachServer.bootstrapLogging(level: logLevel)
         do {
             try await CoachServer.run(configuration: configuration) { port in
                 Output.standardError("coachrag serve: listening on http://\(host):\(port)")
