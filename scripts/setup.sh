@@ -14,6 +14,7 @@ APT_PACKAGES=(
   libopenblas-dev       # fast drop-in BLAS, selected through Debian alternatives
   libsqlite3-dev        # embedding cache and server state
   libargon2-dev         # password hashing (server)
+  prometheus            # promtool, which the tests run on /metrics
   unzip
 )
 

@@ -1,6 +1,8 @@
 public import Foundation
 import Hummingbird
 import Logging
+import Metrics
+public import Prometheus
 import NIOCore
 
 /// `coachrag serve`: the read-only RAG query server. Builds the services, routes and
@@ -50,6 +52,14 @@ public enum CoachServer {
         }
         await services.shutdown()
         logger.info("stopped")
+    }
+
+    /// Bootstraps swift-metrics on a Prometheus registry and returns it, for
+    /// `ServerConfiguration.metricsRegistry`; call once per process, at the edge.
+    public static func bootstrapMetrics() -> PrometheusCollectorRegistry {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
     }
 
     /// `coachrag keys rotate`: a new signing key; the current one stays valid for verifying

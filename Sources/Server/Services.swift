@@ -20,7 +20,7 @@ struct Services: Sendable {
     let readinessCache: ReadinessCache
 
     static func start(configuration: ServerConfiguration) async throws -> Services {
-        let metrics = ServerMetrics()
+        let metrics = configuration.metricsRegistry.map { ServerMetrics(registry: $0) } ?? ServerMetrics()
         let state = try StateStore(directory: configuration.stateDirectory)
         let tokens = try await TokenService.load(stateDirectory: configuration.stateDirectory, accessLifetime: configuration.accessTokenLifetime)
         let settings = CreatorSettings(pipelinesDirectory: configuration.pipelinesDirectory, defaults: configuration.retrieval,

@@ -2,6 +2,7 @@ public import Retrieval
 public import Embedding
 public import Foundation
 public import State
+public import Prometheus
 
 /// Everything `coachrag serve` can be told; defaults are the documented ones.
 public struct ServerConfiguration: Sendable {
@@ -62,6 +63,9 @@ public struct ServerConfiguration: Sendable {
     /// Seconds a readiness report is reused (probes every few hundred milliseconds do not
     /// open every index each time).
     public var readinessCacheSeconds: Double = 5
+    /// Where `/metrics` reads from: the registry swift-metrics was bootstrapped with
+    /// (`CoachServer.bootstrapMetrics`), or nil for one of this server's own.
+    public var metricsRegistry: PrometheusCollectorRegistry?
     /// Log JSON lines to standard error (off: quiet, for tests and benchmarks).
     public var logRequests = true
 

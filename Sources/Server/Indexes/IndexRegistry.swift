@@ -100,7 +100,7 @@ final class IndexRegistry: Sendable {
             return (previous != nil && previous?.lease.version != lease.version, entries.byCreator.count)
         }
         if swapped { metrics.indexSwaps.increment() } else { metrics.indexLoads.increment() }
-        metrics.openMappings.set(Double(open))
+        metrics.openMappings.set(to: Double(open))
         return lease
     }
 

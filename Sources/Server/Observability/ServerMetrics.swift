@@ -1,116 +1,131 @@
 import Foundation
+import Prometheus
 import Synchronization
 
-/// The server's Prometheus metrics, rendered as text exposition format 0.0.4 at `/metrics`:
-/// request counts and latency histograms per route, retrieval/embedding/generation latencies,
-/// index loads and swaps, open mappings, query-cache hits. No dependency: a few locked counters.
+/// The server's Prometheus metrics, kept in a swift-prometheus `PrometheusCollectorRegistry`
+/// and rendered at `/metrics` (text exposition 0.0.4): request counts and latency histograms
+/// per route, retrieval/embedding/generation latencies, index loads, swaps and failed swaps,
+/// open mappings, index readiness per creator, query-cache hits, answers by mode, and the
+/// `process_*` figures. `coachrag serve` also bootstraps swift-metrics on the same registry
+/// (`CoachServer.bootstrapMetrics`), so what libraries record appears there too.
 final class ServerMetrics: Sendable {
-    final class Counter: Sendable {
-        private let value = Mutex<Double>(0)
-        func increment(by amount: Double = 1) { value.withLock { $0 += amount } }
-        var current: Double { value.withLock { $0 } }
-    }
+    let registry: PrometheusCollectorRegistry
+    /// Seconds, from 0.5 ms to 60 s.
+    static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 
-    final class Gauge: Sendable {
-        private let value = Mutex<Double>(0)
-        func set(_ new: Double) { value.withLock { $0 = new } }
-        var current: Double { value.withLock { $0 } }
-    }
+    let retrieval: ValueHistogram
+    let embedding: ValueHistogram
+    let generation: ValueHistogram
+    let indexLoads: Counter
+    let indexSwaps: Counter
+    let indexSwapFailures: Counter
+    let openMappings: Gauge
+    let queryCacheHits: Counter
+    let queryCacheMisses: Counter
+    private let process: ProcessMetrics
 
-    /// Cumulative buckets in seconds, from 0.5 ms to 60 s.
-    final class Histogram: Sendable {
-        static let bounds: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
-        private struct Counts { var buckets = [UInt64](repeating: 0, count: Histogram.bounds.count); var count: UInt64 = 0; var sum: Double = 0 }
-        private let counts = Mutex(Counts())
-
-        func observe(_ seconds: Double) {
-            counts.withLock { counts in
-                if let index = Self.bounds.firstIndex(where: { seconds <= $0 }) { counts.buckets[index] += 1 }
-                counts.count += 1
-                counts.sum += seconds
-            }
+    init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        func histogram(_ name: String, _ help: String) -> ValueHistogram {
+            registry.makeValueHistogram(descriptor: .init(namespace: "coachrag", metricName: name, unitName: "seconds", helpText: help), buckets: Self.buckets)
         }
-
-        func render(name: String, labels: String) -> String {
-            let snapshot = counts.withLock { $0 }
-            var text = ""
-            var cumulative: UInt64 = 0
-            let prefix = labels.isEmpty ? "" : labels + ","
-            for (bound, count) in zip(Self.bounds, snapshot.buckets) {
-                cumulative += count
-                text += "\(name)_bucket{\(prefix)le=\"\(bound)\"} \(cumulative)\n"
-            }
-            text += "\(name)_bucket{\(prefix)le=\"+Inf\"} \(snapshot.count)\n"
-            text += "\(name)_sum\(labels.isEmpty ? "" : "{\(labels)}") \(snapshot.sum)\n"
-            text += "\(name)_count\(labels.isEmpty ? "" : "{\(labels)}") \(snapshot.count)\n"
-            return text
+        func counter(_ name: String, _ help: String) -> Counter {
+            registry.makeCounter(descriptor: .init(namespace: "coachrag", metricName: name, unitName: "total", helpText: help))
         }
+        retrieval = histogram("retrieval_duration", "Query embedding plus index search.")
+        embedding = histogram("embedding_duration", "Query embedding (cache misses only).")
+        generation = histogram("generation_duration", "Ollama chat generation.")
+        indexLoads = counter("index_loads", "Index versions mapped for a creator not open before.")
+        indexSwaps = counter("index_swaps", "Swaps to a newly published index version.")
+        indexSwapFailures = counter("index_swap_failures", "Published versions that could not be opened (the previous one kept serving).")
+        openMappings = registry.makeGauge(descriptor: .init(namespace: "coachrag", metricName: "index_open", unitName: "mappings", helpText: "Index files currently mapped."))
+        queryCacheHits = counter("query_cache_hits", "Queries answered from the query-vector cache.")
+        queryCacheMisses = counter("query_cache_misses", "Queries embedded by the model.")
+        process = ProcessMetrics(registry: registry)
     }
 
-    private struct RouteKey: Hashable { var method: String; var route: String }
-    private let requests = Mutex<[RouteKey: (histogram: Histogram, statuses: [Int: UInt64])]>([:])
-
-    let retrieval = Histogram()
-    let embedding = Histogram()
-    let generation = Histogram()
-    let indexLoads = Counter()
-    let indexSwaps = Counter()
-    let indexSwapFailures = Counter()
-    /// Per creator: 1 when its live index opens and its embedder is available, else 0 (set by
-    /// readiness checks).
-    let indexReady = Mutex<[String: Bool]>([:])
-    let openMappings = Gauge()
-    let queryCacheHits = Counter()
-    let queryCacheMisses = Counter()
-    let extractiveAnswers = Counter()
-    let generatedAnswers = Counter()
+    /// One answer, by how it was made (`generated`, `extractive`).
+    func answered(mode: String) {
+        registry.makeCounter(descriptor: .init(namespace: "coachrag", metricName: "answers", unitName: "total", helpText: "Answers by mode."),
+                             labels: [("mode", mode)]).increment()
+    }
 
     func recordRequest(method: String, route: String, status: Int, seconds: Double) {
-        let histogram = requests.withLock { requests -> Histogram in
-            let key = RouteKey(method: method, route: route)
-            var entry = requests[key] ?? (Histogram(), [:])
-            entry.statuses[status, default: 0] += 1
-            requests[key] = entry
-            return entry.histogram
+        registry.makeCounter(descriptor: .init(namespace: "coachrag", subsystem: "http", metricName: "requests", unitName: "total",
+                                               helpText: "HTTP requests by route, method and status."),
+                             labels: [("method", method), ("route", route), ("status", String(status))]).increment()
+        registry.makeValueHistogram(descriptor: .init(namespace: "coachrag", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+                                                      helpText: "HTTP request latency by route, until the body was written."),
+                                    labels: [("method", method), ("route", route)], buckets: Self.buckets).record(seconds)
+    }
+
+    /// Whether each creator's live index can be served, as of a readiness check.
+    func setIndexReady(_ ready: [String: Bool]) {
+        for (creator, isReady) in ready {
+            registry.makeGauge(descriptor: .init(namespace: "coachrag", metricName: "index", unitName: "ready",
+                                                 helpText: "Whether a creator's live index can be served (1) or not (0), as of the last readiness check."),
+                               labels: [("creator", creator)]).set(to: isReady ? 1.0 : 0.0)
         }
-        histogram.observe(seconds)
     }
 
     func render() -> String {
-        var text = "# HELP coachrag_http_requests_total HTTP requests by route, method and status.\n# TYPE coachrag_http_requests_total counter\n"
-        let snapshot = requests.withLock { $0 }.sorted { ($0.key.route, $0.key.method) < ($1.key.route, $1.key.method) }
-        for (key, entry) in snapshot {
-            for (status, count) in entry.statuses.sorted(by: { $0.key < $1.key }) {
-                text += "coachrag_http_requests_total{method=\"\(key.method)\",route=\"\(key.route)\",status=\"\(status)\"} \(count)\n"
+        process.update()
+        return registry.emitToString()
+    }
+}
+
+/// `process_*` figures read from `/proc/self` and `getrusage` when metrics are rendered.
+final class ProcessMetrics: Sendable {
+    private let residentMemory: Gauge
+    private let virtualMemory: Gauge
+    private let openFileDescriptors: Gauge
+    private let cpuSeconds: Counter
+    /// CPU seconds already counted (the counter only moves forward, by the difference).
+    private let countedCPUSeconds = Mutex<Double>(0)
+    private let startTime: Gauge
+
+    init(registry: PrometheusCollectorRegistry) {
+        func gauge(_ name: String, _ unit: String, _ help: String) -> Gauge {
+            registry.makeGauge(descriptor: .init(namespace: "process", metricName: name, unitName: unit, helpText: help))
+        }
+        residentMemory = gauge("resident_memory", "bytes", "Resident memory size in bytes.")
+        virtualMemory = gauge("virtual_memory", "bytes", "Virtual memory size in bytes.")
+        openFileDescriptors = gauge("open", "fds", "Open file descriptors.")
+        cpuSeconds = registry.makeCounter(descriptor: .init(namespace: "process", metricName: "cpu_seconds", unitName: "total", helpText: "User and system CPU time spent, in seconds."))
+        startTime = gauge("start_time", "seconds", "Start time of the process since the Unix epoch, in seconds.")
+        startTime.set(to: Date().timeIntervalSince1970 - ProcessInfo.processInfo.systemUptime + Self.uptimeAtStart())
+    }
+
+    func update() {
+        let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
+        if let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) {
+            let fields = statm.split(separator: " ").compactMap { Double($0) }
+            if fields.count >= 2 {
+                virtualMemory.set(to: fields[0] * pageSize)
+                residentMemory.set(to: fields[1] * pageSize)
             }
         }
-        text += "# HELP coachrag_http_request_duration_seconds HTTP request latency by route.\n# TYPE coachrag_http_request_duration_seconds histogram\n"
-        for (key, entry) in snapshot {
-            text += entry.histogram.render(name: "coachrag_http_request_duration_seconds", labels: "method=\"\(key.method)\",route=\"\(key.route)\"")
+        openFileDescriptors.set(to: Double(((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).count))
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        let total = seconds(usage.ru_utime) + seconds(usage.ru_stime)
+        let delta = countedCPUSeconds.withLock { counted -> Double in
+            let delta = max(0, total - counted)
+            counted += delta
+            return delta
         }
-        for (name, help, histogram) in [
-            ("coachrag_retrieval_duration_seconds", "Query embedding plus index search.", retrieval),
-            ("coachrag_embedding_duration_seconds", "Query embedding (cache misses only).", embedding),
-            ("coachrag_generation_duration_seconds", "Ollama chat generation.", generation),
-        ] {
-            text += "# HELP \(name) \(help)\n# TYPE \(name) histogram\n" + histogram.render(name: name, labels: "")
-        }
-        for (name, help, type, value) in [
-            ("coachrag_index_loads_total", "Index versions mapped for a creator not open before.", "counter", indexLoads.current),
-            ("coachrag_index_swaps_total", "Swaps to a newly published index version.", "counter", indexSwaps.current),
-            ("coachrag_index_swap_failures_total", "Published versions that could not be opened (the previous one kept serving).", "counter", indexSwapFailures.current),
-            ("coachrag_index_open_mappings", "Index files currently mapped.", "gauge", openMappings.current),
-            ("coachrag_query_cache_hits_total", "Queries answered from the query-vector cache.", "counter", queryCacheHits.current),
-            ("coachrag_query_cache_misses_total", "Queries embedded by the model.", "counter", queryCacheMisses.current),
-            ("coachrag_answers_generated_total", "Answers generated by the chat model.", "counter", generatedAnswers.current),
-            ("coachrag_answers_extractive_total", "Answers given in extractive mode.", "counter", extractiveAnswers.current),
-        ] {
-            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
-        }
-        text += "# HELP coachrag_index_ready Whether a creator's live index can be served (1) or not (0), as of the last readiness check.\n# TYPE coachrag_index_ready gauge\n"
-        for (creator, ready) in indexReady.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
-            text += "coachrag_index_ready{creator=\"\(creator)\"} \(ready ? 1 : 0)\n"
-        }
-        return text
+        if delta > 0 { cpuSeconds.increment(by: delta) }
+    }
+
+    /// The system uptime when this process started (field 22 of `/proc/self/stat`, in clock
+    /// ticks), so the start time is the process's, not this object's.
+    private static func uptimeAtStart() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return ProcessInfo.processInfo.systemUptime }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After the command: state is field 3, so start time (22) is index 19 here.
+        guard fields.count > 19, let ticks = Double(fields[19]) else { return ProcessInfo.processInfo.systemUptime }
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }

@@ -34,7 +34,7 @@ struct AnswerService: Sendable {
         }
 
         if confidence < creatorSettings.minimumConfidence {
-            metrics.extractiveAnswers.increment()
+            metrics.answered(mode: "extractive")
             let content = "The knowledge base does not cover this question, so I will not guess an answer. Try asking about a topic the coaching material covers."
             return Answer(content: content, citations: [], confidence: confidence, mode: .extractive,
                           notice: String(format: "not covered: confidence %.2f is below %.2f", confidence, creatorSettings.minimumConfidence),
@@ -57,7 +57,7 @@ struct AnswerService: Sendable {
                 }
             }
         } catch let error as OllamaChatClient.ChatError {
-            metrics.extractiveAnswers.increment()
+            metrics.answered(mode: "extractive")
             logger.warning("generation unavailable; answering extractively", metadata: ["creator": .string(creator), "cause": .string("\(error)")])
             let interrupted = generated.isEmpty ? "" : generated + "\n\n"
             // Quote only the passages that score close to the best one.
@@ -68,8 +68,8 @@ struct AnswerService: Sendable {
                           usage: nil, timings: timings(generation: (clock.now - generationStart).milliseconds), complete: true, retrievalQuery: retrieval.query)
         }
         let generation = clock.now - generationStart
-        metrics.generation.observe(generation.seconds)
-        metrics.generatedAnswers.increment()
+        metrics.generation.record(generation.seconds)
+        metrics.answered(mode: "generated")
         let cited = Self.citedNumbers(in: generated).filter { $0 >= 1 && $0 <= passages.count }
         let used = cited.isEmpty ? Array(passages.indices) : cited.map { $0 - 1 }
         return Answer(content: generated, citations: used.map { Citation(n: $0 + 1, passage: passages[$0]) },

@@ -61,7 +61,7 @@ struct Retriever: Sendable {
             let (vector, cached) = try await embedders.embed(query: text, descriptor: descriptor, tenant: creator)
             if !cached {
                 misses.add(1, ordering: .relaxed)
-                metrics.embedding.observe((ContinuousClock.now - clock).seconds)
+                metrics.embedding.record((ContinuousClock.now - clock).seconds)
             }
             return vector
         }
@@ -73,7 +73,7 @@ struct Retriever: Sendable {
         } catch {
             throw APIError.unavailable("the index of creator \"\(creator)\" cannot be searched right now", cause: "searching \(lease.version) failed: \(error)")
         }
-        metrics.retrieval.observe((result.embedMilliseconds + result.searchMilliseconds) / 1000)
+        metrics.retrieval.record((result.embedMilliseconds + result.searchMilliseconds) / 1000)
         let passages = result.hits.filter { $0.score >= minimumScore }.map { hit in
             Passage(chunk: Int(hit.slot), document: hit.document.path,
                     pageStart: hit.chunk.pageStart == 0 ? nil : Int(hit.chunk.pageStart), pageEnd: hit.chunk.pageEnd == 0 ? nil : Int(hit.chunk.pageEnd),

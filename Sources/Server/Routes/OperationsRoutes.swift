@@ -22,7 +22,7 @@ extension Services {
             return try jsonResponse(["status": report.status], status: report.status == "ready" ? .ok : .serviceUnavailable)
         }
         router.get("metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
@@ -94,7 +94,7 @@ extension Services {
                 indexes[creator] = "error: \(error)"
             }
         }
-        metrics.indexReady.withLock { ready in ready = indexes.mapValues { $0.hasPrefix("ok") } }
+        metrics.setIndexReady(indexes.mapValues { $0.hasPrefix("ok") })
         return Readiness(status: database == "ok" ? "ready" : "not_ready", database: database, indexes: indexes, ollama: await chat.status())
     }
 }

@@ -75,6 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         CoachServer.bootstrapLogging(level: logLevel)
+        configuration.metricsRegistry = CoachServer.bootstrapMetrics()
         do {
             try await CoachServer.run(configuration: configuration) { port in
                 Output.standardError("coachrag serve: listening on http://\(host):\(port)")
