@@ -57,26 +57,33 @@ struct AuthService: Sendable {
         }
     }
 
-    /// Checks a password. The email is validated and normalised first (one rule, `StateStore.
-    /// normalisedEmail`, the same as the lookup); then, inside the hashing gate (a flood is
-    /// refused before it costs even a database write), the attempt is counted before the hash
-    /// is checked, so neither spelling variants nor a parallel burst get past the limits.
+    /// Logs in. The email is validated and normalised first (one rule, `StateStore.
+    /// normalisedEmail`, the same as the lookup), so spelling variants share one count.
     func login(email rawEmail: String, password: String, client: String) async throws -> TokenPair {
         let email: String
         do { email = try StateStore.normalisedEmail(rawEmail) } catch { throw APIError.invalid("email", "is not an email address (at most 254 characters)") }
-        guard password.utf8.count <= 4 * PasswordPolicy.maximumLength else { throw APIError.unauthorized("email or password is wrong") }
-        let user = try await hashing.run { () async throws -> User in
-            if case .refused(let wait) = try state.admitLoginAttempt(email: email, client: client, throttle: configuration.loginThrottle) {
-                throw APIError.tooManyRequests("too many failed logins for this account; try again in \(wait) s", retryAfter: wait)
-            }
-            let user = try state.user(email: email)
-            guard await hasher.verify(password, against: user?.passwordHash ?? decoyHash), let user else { throw APIError.unauthorized("email or password is wrong") }
-            return user
+        let user = try state.user(email: email)
+        guard try await passwordMatches(password, hash: user?.passwordHash, email: email, client: client), let user else {
+            throw APIError.unauthorized("email or password is wrong")
         }
         try state.loginSucceeded(email: email, client: client)
         let refresh = TokenService.opaqueToken(prefix: "crr_")
         let session = try state.startSession(userID: user.id, refreshHash: refresh.hash, expiresAt: Date().addingTimeInterval(configuration.refreshTokenLifetime))
         return try await pair(for: user, sessionID: session, refreshToken: refresh.token)
+    }
+
+    /// One password check under the limits. Inside the hashing gate (a flood is refused before
+    /// it costs a database write), the attempt is counted before the hash is checked, so a
+    /// parallel burst cannot slip past the lockout; refused (429) when the account is locked or
+    /// backing off. An unknown account (`hash` nil) costs the same work as a wrong password.
+    private func passwordMatches(_ password: String, hash: String?, email: String, client: String) async throws -> Bool {
+        guard password.utf8.count <= 4 * PasswordPolicy.maximumLength else { return false }
+        return try await hashing.run {
+            if case .refused(let wait) = try state.admitLoginAttempt(email: email, client: client, throttle: configuration.loginThrottle) {
+                throw APIError.tooManyRequests("too many failed password checks for this account; try again in \(wait) s", retryAfter: wait)
+            }
+            return await hasher.verify(password, against: hash ?? decoyHash)
+        }
     }
 
     /// Rotates: the presented token is spent, a new one issued in its family. A spent token
@@ -112,13 +119,7 @@ struct AuthService: Sendable {
     func deleteAccount(_ identity: Identity, password: String, client: String) async throws {
         guard !identity.isAPIKey else { throw APIError.forbidden("an account is deleted with a login session and its password, not an API key") }
         guard let user = try state.user(id: identity.userID) else { throw APIError.unauthorized("the account no longer exists") }
-        guard password.utf8.count <= 4 * PasswordPolicy.maximumLength else { throw APIError.unauthorized("password is wrong") }
-        try await hashing.run {
-            if case .refused(let wait) = try state.admitLoginAttempt(email: user.email, client: client, throttle: configuration.loginThrottle) {
-                throw APIError.tooManyRequests("too many failed password checks for this account; try again in \(wait) s", retryAfter: wait)
-            }
-            guard await hasher.verify(password, against: user.passwordHash) else { throw APIError.unauthorized("password is wrong") }
-        }
+        guard try await passwordMatches(password, hash: user.passwordHash, email: user.email, client: client) else { throw APIError.unauthorized("password is wrong") }
         try state.loginSucceeded(email: user.email, client: client)
         try state.deleteUser(id: identity.userID)
         cache.forget(userID: identity.userID, sessionID: nil)

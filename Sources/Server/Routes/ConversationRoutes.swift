@@ -92,11 +92,10 @@ extension Services {
                 struct CitationsEvent: Encodable { var citations: [Citation] }
                 try await send("citations", encodedJSON(CitationsEvent(citations: message.citations)) ?? "{}")
                 try await send("done", encodedJSON(message) ?? "{}")
-            } catch let error as APIError {
-                // The same problem document a non-streamed request would get.
-                try await send("error", String(decoding: error.problemBody(path: path, requestID: requestID), as: UTF8.self))
-            } catch let error as StateError where error.apiError != nil {
-                try await send("error", String(decoding: (error.apiError ?? .internalError("")).problemBody(path: path, requestID: requestID), as: UTF8.self))
+            } catch {
+                // A client's error arrives as the problem document a non-streamed request gets.
+                guard let problem = (error as? APIError) ?? (error as? StateError)?.apiError else { throw error }
+                try await send("error", String(decoding: problem.problemBody(path: path, requestID: requestID), as: UTF8.self))
             }
             try await writer.finish(nil)
         }
