@@ -67,10 +67,14 @@ let package = Package(
         ),
         .target(name: "Retrieval", dependencies: ["VectorIndex", "Embedding", "Tokenization"], swiftSettings: swiftSettings),
         .target(
+            name: "Pipelines",
+            dependencies: ["Chunking", "VectorIndex", "Retrieval", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Ingestion",
             dependencies: [
-                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "Retrieval",
-                .product(name: "Yams", package: "Yams"),
+                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "Retrieval", "Pipelines",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -84,14 +88,13 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "State", "Embedding", "VectorIndex", "Retrieval", "Tokenization",
+                "State", "Embedding", "VectorIndex", "Retrieval", "Tokenization", "Pipelines",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -107,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "coachrag",
             dependencies: [
-                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "Retrieval", "Ingestion", "State", "Server",
+                "Documents", "Tokenization", "Chunking", "Embedding", "VectorIndex", "Retrieval", "Pipelines", "Ingestion", "State", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -149,9 +152,10 @@ let package = Package(
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "VectorIndex", "Tokenization", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "IngestionTests", dependencies: ["Ingestion", "Embedding", "VectorIndex", "Retrieval", "Tokenization", "Documents", "TestSupport"],
+            name: "IngestionTests", dependencies: ["Ingestion", "Pipelines", "Embedding", "VectorIndex", "Retrieval", "Tokenization", "Documents", "TestSupport"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "PipelinesTests", dependencies: ["Pipelines", "Retrieval", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StateTests", dependencies: ["State", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",

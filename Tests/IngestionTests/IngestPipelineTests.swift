@@ -6,6 +6,7 @@ import TestSupport
 import Tokenization
 import VectorIndex
 @testable import Ingestion
+import Pipelines
 
 /// The pipeline end to end in-process, with the real local embedder (and FakeOllama).
 @Suite(.serialized) struct IngestPipelineTests {

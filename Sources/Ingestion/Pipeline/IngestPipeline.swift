@@ -1,4 +1,5 @@
 public import Documents
+public import Pipelines
 public import Embedding
 import Chunking
 import Foundation
@@ -60,7 +61,7 @@ public struct IngestPipeline: Sendable {
 
     /// For CI: is the live index built from exactly these sources and this configuration?
     public func check() throws(IngestError) -> CheckReport {
-        try configuration.validate()
+        do { try configuration.validate() } catch { throw .configuration(error.message) }
         let (manifest, _, _) = manifest()
         guard let index = try? store.openCurrent(creator: configuration.creator) else {
             return CheckReport(upToDate: false, differences: ["no published index for \(configuration.creator)"])
@@ -75,7 +76,7 @@ public struct IngestPipeline: Sendable {
     }
 
     public func run() async throws(IngestError) -> IngestReport {
-        try configuration.validate()
+        do { try configuration.validate() } catch { throw .configuration(error.message) }
         let creatorDirectory: URL
         do { creatorDirectory = try store.directory(for: configuration.creator) } catch { throw .configuration(error.message) }
         let lock = try IngestLock(directory: creatorDirectory, creator: configuration.creator)

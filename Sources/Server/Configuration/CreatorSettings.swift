@@ -1,13 +1,14 @@
 import Foundation
 import Logging
 import Retrieval
+import Pipelines
 import State
 import Synchronization
-import Yams
 
 /// Each creator's persona, retrieval settings and registration policy, read from the pipeline
-/// files (`creator:`, `persona:`, `registration:`, `index.ef_search`, the `retrieval:`
-/// section: `k`, `min_confidence` and every `RetrievalSettings` key). A creator without a
+/// files by the one pipeline-file reader (`creator:`, `persona:`, `registration:`,
+/// `index.ef_search`, the `retrieval:` section: `k`, `min_confidence` and every
+/// `RetrievalSettings` key). A creator without a
 /// pipeline file gets the defaults, and one whose retrieval settings are out of range gets the
 /// default ones.
 ///
@@ -79,67 +80,32 @@ final class CreatorSettings: Sendable {
         return files
     }
 
+    /// Every file through the one pipeline-file reader (`PipelineFile`, the same strict one
+    /// `ingest --pipeline` uses): a file it refuses is logged with the reason and its creator
+    /// served with the defaults.
     private func read(_ files: [String: FileSignature]) -> Snapshot {
         var snapshot = Snapshot(files: files, checkedAt: .now)
         for path in files.keys.sorted() {
-            let file: PipelineServingFields
+            let file: PipelineConfiguration
             do {
-                file = try YAMLDecoder().decode(PipelineServingFields.self, from: try String(contentsOfFile: path, encoding: .utf8))
+                file = try PipelineFile.load(URL(fileURLWithPath: path))
             } catch {
-                logger.warning("pipeline file not read; its creator gets the default settings", metadata: ["file": .string(path), "error": .string("\(error)")])
+                logger.warning("pipeline file refused; its creator gets the default settings", metadata: ["file": .string(path), "error": .string(error.message)])
                 continue
             }
             var creator = defaults
             if let persona = file.persona?.trimmingCharacters(in: .whitespacesAndNewlines), !persona.isEmpty { creator.persona = persona }
-            if let ef = file.index?.ef_search, ef > 0 { creator.efSearch = ef }
-            if let k = file.retrieval?.k, (1...20).contains(k) { creator.k = k }
-            if let minimum = file.retrieval?.min_confidence, (0...1).contains(minimum) { creator.minimumConfidence = minimum }
-            for (key, value) in file.retrieval?.fields ?? [:] {
-                if key == "method", let method = RetrievalSettings.Method(rawValue: value) { creator.search.method = method }
-                if let number = Double(value) { _ = creator.search.set(key, to: number) }
-            }
+            creator.efSearch = file.index.expansionSearch
+            if let k = file.answerPassages { creator.k = k }
+            if let minimum = file.minimumConfidence { creator.minimumConfidence = minimum }
+            creator.search = file.retrieval
             if let problem = creator.search.problem() {
                 logger.warning("pipeline retrieval settings out of range; the defaults are used", metadata: ["file": .string(path), "problem": .string(problem)])
                 creator.search = defaults.search
-            }
-            if let value = file.registration, RegistrationPolicy(rawValue: value) == nil {
-                logger.warning("pipeline registration is not open, invite or closed; the default is used", metadata: ["file": .string(path), "registration": .string(value)])
             }
             snapshot.byCreator[file.creator] = creator
             if let policy = file.registration.flatMap(RegistrationPolicy.init(rawValue:)) { snapshot.registrations[file.creator] = policy }
         }
         return snapshot
     }
-}
-
-/// The part of a pipeline file the server reads (everything else is the ingest's).
-private struct PipelineServingFields: Decodable {
-    struct Index: Decodable { var ef_search: Int? }
-    struct Retrieval: Decodable {
-        var k: Int?; var min_confidence: Double?
-        /// Every scalar of the section, for `RetrievalSettings.set`.
-        var fields: [String: String]
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: AnyKey.self)
-            k = try? container.decodeIfPresent(Int.self, forKey: AnyKey("k"))
-            min_confidence = try? container.decodeIfPresent(Double.self, forKey: AnyKey("min_confidence"))
-            var fields: [String: String] = [:]
-            for key in container.allKeys { if let value = try? container.decode(String.self, forKey: key) { fields[key.stringValue] = value } }
-            self.fields = fields
-        }
-    }
-
-    struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ string: String) { stringValue = string }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-    var creator: String
-    var persona: String?
-    var registration: String?
-    var index: Index?
-    var retrieval: Retrieval?
 }

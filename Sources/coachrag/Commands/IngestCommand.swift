@@ -3,6 +3,7 @@ import Documents
 import Embedding
 import Foundation
 import Ingestion
+import Pipelines
 import VectorIndex
 
 /// `coachrag ingest`: documents → chunks → embeddings → a new index version, published atomically.

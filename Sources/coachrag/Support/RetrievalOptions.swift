@@ -2,6 +2,7 @@ import ArgumentParser
 import Embedding
 import Foundation
 import Ingestion
+import Pipelines
 import Retrieval
 import Tokenization
 import VectorIndex

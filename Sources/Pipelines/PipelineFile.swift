@@ -21,34 +21,34 @@ import Yams
 /// evaluation: {questions: corpora/dev-questions.jsonl, min_recall_at_5: 0.9, max_regression: 0.02}
 /// ```
 public enum PipelineFile {
-    public static func load(_ url: URL) throws(IngestError) -> PipelineConfiguration {
+    public static func load(_ url: URL) throws(PipelineFileError) -> PipelineConfiguration {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            throw .configuration("\(url.path): cannot read the pipeline file")
+            throw PipelineFileError("\(url.path): cannot read the pipeline file")
         }
         return try parse(text, path: url.path)
     }
 
-    public static func parse(_ text: String, path: String) throws(IngestError) -> PipelineConfiguration {
+    public static func parse(_ text: String, path: String) throws(PipelineFileError) -> PipelineConfiguration {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else { throw IngestError.configuration("\(path): the pipeline file is empty") }
+            guard let node = try Yams.compose(yaml: text) else { throw PipelineFileError("\(path): the pipeline file is empty") }
             root = node
-        } catch let error as IngestError {
+        } catch let error as PipelineFileError {
             throw error
         } catch {
-            throw .configuration("\(path): not valid YAML: \(error)")
+            throw PipelineFileError("\(path): not valid YAML: \(error)")
         }
         let reader = Reader(path: path)
         let top = try reader.mapping(root, key: "(top level)", allowed: ["creator", "sources", "chunking", "embedder", "index", "retention", "persona", "registration", "retrieval", "evaluation"])
-        guard let creatorNode = top["creator"] else { throw .configuration("\(path): missing required key 'creator'") }
-        guard let sourcesNode = top["sources"] else { throw .configuration("\(path): missing required key 'sources'") }
+        guard let creatorNode = top["creator"] else { throw PipelineFileError("\(path): missing required key 'creator'") }
+        guard let sourcesNode = top["sources"] else { throw PipelineFileError("\(path): missing required key 'sources'") }
 
         var configuration = PipelineConfiguration(creator: try reader.string(creatorNode, key: "creator"), sources: [])
         if sourcesNode.sequence != nil {
             configuration.sources = try reader.strings(sourcesNode, key: "sources")
         } else {
             let sources = try reader.mapping(sourcesNode, key: "sources", allowed: ["paths", "include", "exclude"])
-            guard let paths = sources["paths"] else { throw .configuration("\(path):\(reader.line(sourcesNode)): 'sources' needs 'paths'") }
+            guard let paths = sources["paths"] else { throw PipelineFileError("\(path):\(reader.line(sourcesNode)): 'sources' needs 'paths'") }
             configuration.sources = try reader.strings(paths, key: "sources.paths")
             if let include = sources["include"] { configuration.include = try reader.strings(include, key: "sources.include") }
             if let exclude = sources["exclude"] { configuration.exclude = try reader.strings(exclude, key: "sources.exclude") }
@@ -63,7 +63,7 @@ public enum PipelineFile {
             if let value = embedder["provider"] {
                 let name = try reader.string(value, key: "embedder.provider")
                 guard let provider = PipelineConfiguration.EmbedderSettings.Provider(rawValue: name) else {
-                    throw .configuration("\(path):\(reader.line(value)): embedder.provider must be local or ollama, not \(name.debugDescription)")
+                    throw PipelineFileError("\(path):\(reader.line(value)): embedder.provider must be local or ollama, not \(name.debugDescription)")
                 }
                 configuration.embedder.provider = provider
             }
@@ -86,7 +86,7 @@ public enum PipelineFile {
         if let value = top["registration"] {
             let policy = try reader.string(value, key: "registration")
             guard PipelineConfiguration.registrationPolicies.contains(policy) else {
-                throw .configuration("\(path): registration must be one of \(PipelineConfiguration.registrationPolicies.joined(separator: ", ")), not '\(policy)'")
+                throw PipelineFileError("\(path): registration must be one of \(PipelineConfiguration.registrationPolicies.joined(separator: ", ")), not '\(policy)'")
             }
             configuration.registration = policy
         }
@@ -97,11 +97,17 @@ public enum PipelineFile {
                 case "method":
                     let name = try reader.string(value, key: "retrieval.method")
                     guard let method = RetrievalSettings.Method(rawValue: name) else {
-                        throw .configuration("\(path):\(reader.line(value)): retrieval.method must be hybrid, dense or lexical, not \(name.debugDescription)")
+                        throw PipelineFileError("\(path):\(reader.line(value)): retrieval.method must be hybrid, dense or lexical, not \(name.debugDescription)")
                     }
                     configuration.retrieval.method = method
-                case "k", "min_confidence":
-                    _ = try reader.number(value, key: "retrieval.\(key)")  // read by the server
+                case "k":
+                    let k = try reader.int(value, key: "retrieval.k")
+                    guard (1...20).contains(k) else { throw PipelineFileError("\(path):\(reader.line(value)): retrieval.k must be 1 to 20, not \(k)") }
+                    configuration.answerPassages = k
+                case "min_confidence":
+                    let minimum = try reader.number(value, key: "retrieval.min_confidence")
+                    guard (0...1).contains(minimum) else { throw PipelineFileError("\(path):\(reader.line(value)): retrieval.min_confidence must be 0 to 1, not \(minimum)") }
+                    configuration.minimumConfidence = minimum
                 default:
                     _ = configuration.retrieval.set(key, to: try reader.number(value, key: "retrieval.\(key)"))
                 }
@@ -109,7 +115,7 @@ public enum PipelineFile {
         }
         if let node = top["evaluation"] {
             let fields = try reader.mapping(node, key: "evaluation", allowed: ["questions", "min_recall_at_5", "max_regression"])
-            guard let questions = fields["questions"] else { throw .configuration("\(path):\(reader.line(node)): 'evaluation' needs 'questions'") }
+            guard let questions = fields["questions"] else { throw PipelineFileError("\(path):\(reader.line(node)): 'evaluation' needs 'questions'") }
             var gate = PipelineConfiguration.EvaluationGate(questions: URL(fileURLWithPath: try reader.string(questions, key: "evaluation.questions")))
             if let value = fields["min_recall_at_5"] { gate.minimumRecallAt5 = try reader.number(value, key: "evaluation.min_recall_at_5") }
             if let value = fields["max_regression"] { gate.maximumRegression = try reader.number(value, key: "evaluation.max_regression") }
@@ -118,7 +124,7 @@ public enum PipelineFile {
         do {
             try configuration.validate()
         } catch {
-            throw .configuration("\(path): \(error.description)")
+            throw PipelineFileError("\(path): \(error.description)")
         }
         return configuration
     }
@@ -129,45 +135,45 @@ public enum PipelineFile {
 
         func line(_ node: Node) -> Int { node.mark?.line ?? 0 }  // Yams marks are 1-based
 
-        func fail(_ node: Node, _ key: String, _ expected: String) -> IngestError {
-            .configuration("\(path):\(line(node)): '\(key)' must be \(expected)")
+        func fail(_ node: Node, _ key: String, _ expected: String) -> PipelineFileError {
+            PipelineFileError("\(path):\(line(node)): '\(key)' must be \(expected)")
         }
 
-        func mapping(_ node: Node, key: String, allowed: Set<String>) throws(IngestError) -> [String: Node] {
+        func mapping(_ node: Node, key: String, allowed: Set<String>) throws(PipelineFileError) -> [String: Node] {
             guard let mapping = node.mapping else { throw fail(node, key, "a mapping") }
             var result: [String: Node] = [:]
             for (keyNode, value) in mapping {
                 guard let name = keyNode.scalar?.string else { throw fail(keyNode, key, "a mapping with string keys") }
                 guard allowed.contains(name) else {
                     let prefix = key == "(top level)" ? "" : key + "."
-                    throw .configuration("\(path):\(line(keyNode)): unknown key '\(prefix)\(name)' (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+                    throw PipelineFileError("\(path):\(line(keyNode)): unknown key '\(prefix)\(name)' (expected one of: \(allowed.sorted().joined(separator: ", ")))")
                 }
                 result[name] = value
             }
             return result
         }
 
-        func string(_ node: Node, key: String) throws(IngestError) -> String {
+        func string(_ node: Node, key: String) throws(PipelineFileError) -> String {
             guard let scalar = node.scalar, !isNull(scalar) else { throw fail(node, key, "a string") }
             return scalar.string
         }
 
-        func optionalString(_ node: Node, key: String) throws(IngestError) -> String? {
+        func optionalString(_ node: Node, key: String) throws(PipelineFileError) -> String? {
             guard let scalar = node.scalar else { throw fail(node, key, "a string or null") }
             return isNull(scalar) ? nil : scalar.string
         }
 
-        func int(_ node: Node, key: String) throws(IngestError) -> Int {
+        func int(_ node: Node, key: String) throws(PipelineFileError) -> Int {
             guard let scalar = node.scalar, let value = Int(scalar.string) else { throw fail(node, key, "an integer") }
             return value
         }
 
-        func number(_ node: Node, key: String) throws(IngestError) -> Double {
+        func number(_ node: Node, key: String) throws(PipelineFileError) -> Double {
             guard let scalar = node.scalar, let value = Double(scalar.string), value.isFinite else { throw fail(node, key, "a number") }
             return value
         }
 
-        func strings(_ node: Node, key: String) throws(IngestError) -> [String] {
+        func strings(_ node: Node, key: String) throws(PipelineFileError) -> [String] {
             if let scalar = node.scalar, !isNull(scalar) { return [scalar.string] }
             guard let sequence = node.sequence else { throw fail(node, key, "a list of strings") }
             var values: [String] = []

@@ -33,6 +33,11 @@ public struct PipelineConfiguration: Sendable, Hashable {
     /// Who may register into this creator's tenant on the query server (used by `serve`):
     /// `open`, `invite` (the default) or `closed`.
     public var registration: String?
+    /// Passages the server gives the chat model (`retrieval.k`, 1–20; nil: the server's
+    /// default), and the confidence below which it says the material does not cover a
+    /// question (`retrieval.min_confidence`, 0–1). Used by `serve`.
+    public var answerPassages: Int?
+    public var minimumConfidence: Double?
     public static let registrationPolicies = ["open", "invite", "closed"]
     /// How this creator's index is searched (by `serve`, `search`, `eval` and the gate).
     public var retrieval = RetrievalSettings()
@@ -55,23 +60,23 @@ public struct PipelineConfiguration: Sendable, Hashable {
         self.sources = sources
     }
 
-    public func validate() throws(IngestError) {
+    public func validate() throws(PipelineFileError) {
         do {
             try IndexStore.validateCreator(creator)
             try chunking.validate()
             try index.validate()
         } catch let error as IndexFileError {
-            throw .configuration(error.message)
+            throw PipelineFileError(error.message)
         } catch {
-            throw .configuration("\(error)")
+            throw PipelineFileError("\(error)")
         }
-        guard !sources.isEmpty else { throw .configuration("no sources: name files, directories or globs to ingest") }
-        guard embedder.batchSize >= 1, embedder.concurrency >= 1 else { throw .configuration("embedder batch size and concurrency must be at least 1") }
-        guard retention >= 1 else { throw .configuration("retention must be at least 1") }
-        if let problem = retrieval.problem() { throw .configuration(problem) }
+        guard !sources.isEmpty else { throw PipelineFileError("no sources: name files, directories or globs to ingest") }
+        guard embedder.batchSize >= 1, embedder.concurrency >= 1 else { throw PipelineFileError("embedder batch size and concurrency must be at least 1") }
+        guard retention >= 1 else { throw PipelineFileError("retention must be at least 1") }
+        if let problem = retrieval.problem() { throw PipelineFileError(problem) }
         if let gate = evaluation {
             guard (0...1).contains(gate.minimumRecallAt5), (0...1).contains(gate.maximumRegression) else {
-                throw .configuration("evaluation.min_recall_at_5 and evaluation.max_regression must be between 0 and 1")
+                throw PipelineFileError("evaluation.min_recall_at_5 and evaluation.max_regression must be between 0 and 1")
             }
         }
     }
@@ -79,7 +84,7 @@ public struct PipelineConfiguration: Sendable, Hashable {
     /// The configuration's part of the source digest: anything that changes the index.
     /// `lex2`: chunks embedded and indexed with their title, lexical sections (format 1.1), with
     /// the stop-word list that keeps prepositions of time and amount.
-    var fingerprint: String {
+    public var fingerprint: String {
         "repr=lex2;chunk=\(chunking.maxTokens)/\(chunking.overlap);m=\(index.connectivity)/\(index.baseConnectivity);efc=\(index.expansionAdd);ef=\(index.expansionSearch);seed=\(index.seed)"
     }
 }

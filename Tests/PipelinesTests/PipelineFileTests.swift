@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import Ingestion
+import Pipelines
 import Retrieval
 
 @Suite struct PipelineFileTests {
@@ -28,9 +28,14 @@ import Retrieval
             """, path: "p.yml")
         #expect(tuned.retrieval.method == .lexical && tuned.retrieval.denseWeight == 0.3 && tuned.retrieval.candidates == 20)
         #expect(tuned.retrieval.passageWeight == 0 && tuned.retrieval.windowWeight == 0.6 && tuned.retrieval.contextTurns == 1)
+        // What only the server uses is read (and checked) by the same reader.
+        #expect(tuned.answerPassages == 6 && tuned.minimumConfidence == 0.3)
+        #expect(throws: PipelineFileError.self) { try PipelineFile.parse("creator: a\nsources: [x]\nretrieval: {k: 50}\n", path: "p.yml") }
+        #expect(throws: PipelineFileError.self) { try PipelineFile.parse("creator: a\nsources: [x]\nregistration: maybe\n", path: "p.yml") }
+        #expect(try PipelineFile.parse("creator: a\nsources: [x]\nregistration: closed\n", path: "p.yml").registration == "closed")
         // Every key the table lists is accepted.
         let all = RetrievalSettings.numericKeys.map { "\($0): 0" }.joined(separator: ", ")
-        #expect(throws: IngestError.self) { try PipelineFile.parse("creator: a\nsources: [x]\nretrieval: {\(all)}\n", path: "p.yml") }  // candidates 0 is out of range
+        #expect(throws: PipelineFileError.self) { try PipelineFile.parse("creator: a\nsources: [x]\nretrieval: {\(all)}\n", path: "p.yml") }  // candidates 0 is out of range
         let valid = RetrievalSettings.numericKeys.map { "\($0): \($0 == "candidates" ? 1 : 0)" }.joined(separator: ", ")
         _ = try PipelineFile.parse("creator: a\nsources: [x]\nretrieval: {\(valid)}\n", path: "p.yml")
     }
@@ -64,24 +69,5 @@ import Retrieval
             let message = "\(error)"
             return message.contains(expected) && message.hasPrefix("p.yml")
         }
-    }
-}
-
-/// Source hashes are swift-crypto's SHA-256 of the file, read in blocks.
-@Suite struct SourceHashTests {
-    @Test func aFileHashesToItsKnownDigestWhateverItsSize() throws {
-        let directory = TemporaryDirectory.make("hash")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        func digest(_ bytes: [UInt8]) throws -> String {
-            let file = directory.appendingPathComponent("f")
-            try Data(bytes).write(to: file)
-            let (size, hash) = SourceManifest.hash(file: file.path)
-            #expect(size == UInt64(bytes.count))
-            return hash.map { String(format: "%02x", $0) }.joined()
-        }
-        #expect(try digest([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(try digest(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        // Several read blocks: 3 MiB of "a" (checked with sha256sum).
-        #expect(try digest([UInt8](repeating: UInt8(ascii: "a"), count: 3 << 20)) == "6f850bc94ae6f7de14297c01616c36d712d22864497b28a63b81d776b035e656")
     }
 }
