@@ -75,7 +75,7 @@ extension StateStore {
         }
     }
 
-    /// Rows of the login-failure table (for tests and `/metrics`).
+    /// Rows of the login-failure table: what the purge leaves (operators and tests check it).
     public func loginFailureRows() throws -> Int {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM login_failures") ?? 0 }
     }

@@ -10,8 +10,6 @@ final class OpenConnections: Sendable {
 
     init(limit: Int) { self.limit = max(1, limit) }
 
-    var count: Int { open.load(ordering: .relaxed) }
-
     /// Counts a new connection; false (and not counted) when the server is at its limit.
     func enter() -> Bool {
         if open.wrappingAdd(1, ordering: .relaxed).newValue <= limit { return true }
