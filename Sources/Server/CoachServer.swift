@@ -70,7 +70,8 @@ public enum CoachServer {
 
     static func makeRouter(_ services: Services) -> Router<AppContext> {
         let router = Router(context: AppContext.self)
-        router.add(middleware: ObservabilityMiddleware(metrics: services.metrics, logRequests: services.configuration.logRequests))
+        router.add(middleware: ObservabilityMiddleware(metrics: services.metrics, logRequests: services.configuration.logRequests,
+                                                       routes: RouteTable(openAPI: services.openAPI)))
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(perSecond: services.configuration.rateLimitPerSecond, burst: services.configuration.rateLimitBurst)))
         services.addOperationsRoutes(router)
         let api = router.group("api/v1")

@@ -100,6 +100,17 @@ import Testing
         #expect(promtool.terminationStatus == 0, "promtool check metrics: \(said)")
     }
 
+    @Test func aKnownPathUnderAnotherMethodIs405WithAllow() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        let token = try await server.token("member@demo.test")
+        let wrong = try await server.request(.PUT, "/api/v1/conversations/abc/messages", token: token)
+        #expect(wrong.status == 405 && wrong.headers.first(name: "Allow") == "GET, POST")
+        #expect(wrong.headers.first(name: "Content-Type") == "application/problem+json")
+        #expect(try await server.request(.DELETE, "/health/live").status == 405)
+        #expect(try await server.request(.GET, "/api/v1/no/such/route", token: token).status == 404)
+    }
+
     @Test func openAPIDocumentMatchesTheRoutes() async throws {
         let server = try await ServerHarness.start()
         defer { Task { await server.stop() } }

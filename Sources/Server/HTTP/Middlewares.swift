@@ -11,6 +11,8 @@ struct ObservabilityMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let metrics: ServerMetrics
     let logRequests: Bool
+    /// Answers 405 with `Allow` for a known path under a method it does not have.
+    let routes: RouteTable
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var context = context
@@ -31,6 +33,12 @@ struct ObservabilityMiddleware: RouterMiddleware {
             response = error.problemResponse(path: request.uri.path, requestID: requestID)
         } catch let error as StateError where error.apiError != nil {
             response = (error.apiError ?? .internalError("")).problemResponse(path: request.uri.path, requestID: requestID)
+        } catch let error as HTTPError where error.status == .notFound && !routes.methods(for: request.uri.path).isEmpty {
+            let allowed = routes.methods(for: request.uri.path)
+            response = APIError(status: .methodNotAllowed, slug: "method-not-allowed",
+                                detail: "\(request.method.rawValue) is not allowed on \(request.uri.path); use \(allowed.joined(separator: ", "))")
+                .problemResponse(path: request.uri.path, requestID: requestID)
+            response.headers[.allow] = allowed.joined(separator: ", ")
         } catch let error as HTTPError {
             let slug = error.status == .notFound ? "not-found" : "http"
             let detail = error.status == .notFound ? "no route \(request.method.rawValue) \(request.uri.path)" : (error.body ?? error.status.reasonPhrase)
