@@ -150,6 +150,21 @@ import Testing
         let export = try await server.request(.GET, "/api/v1/me/export", token: token)
         #expect(export.status == 200 && (export.json["conversations"] as? [Any])?.count == 3)
     }
+
+    @Test func oneTenantsQuestionsNeverWarmAnothersCache() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        func cacheHits() async throws -> String? {
+            try await server.request(.GET, "/metrics").text.split(separator: "\n").first { $0.hasPrefix("coachrag_query_cache_hits_total ") }.map(String.init)
+        }
+        let demo = try await server.token("member@demo.test"), other = try await server.token("member@other.test")
+        for token in [demo, demo] { _ = try await server.request(.POST, "/api/v1/creators/demo/search", json: ["query": "a question asked in demo"], token: token) }
+        let afterDemo = try await cacheHits()
+        #expect(afterDemo == "coachrag_query_cache_hits_total 1")
+        // The same words in another tenant are embedded again, so no timing tells its members.
+        _ = try await server.request(.POST, "/api/v1/creators/other/search", json: ["query": "a question asked in demo"], token: other)
+        #expect(try await cacheHits() == afterDemo)
+    }
 }
 
 /// The rate limiter forgets refilled clients and stays bounded.
