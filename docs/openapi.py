@@ -81,6 +81,34 @@ schemas = {
     "ReadyStatus": obj({"status": {"enum": ["ready", "not_ready"]}}, ["status"]),
     "Ready": obj({"status": {"enum": ["ready", "not_ready"]}, "database": S, "indexes": {"type": "object", "additionalProperties": S}, "ollama": S},
                  ["status", "database", "indexes", "ollama"]),
+    "OpenAIError": obj({"error": obj({"message": S, "type": {"enum": ["invalid_request_error", "authentication_error", "permission_error", "rate_limit_error", "server_error"]},
+                                      "param": nullable(S), "code": nullable(S)}, ["message", "type", "param", "code"])}, ["error"]),
+    "Model": obj({"id": {"type": "string", "description": "coach-<creator>"}, "object": {"const": "model"}, "created": I, "owned_by": S}, ["id", "object", "created", "owned_by"]),
+    "ModelList": obj({"object": {"const": "list"}, "data": arr(ref("Model"))}, ["object", "data"]),
+    "ChatMessage": obj({"role": {"enum": ["system", "developer", "user", "assistant", "tool"]},
+                        "content": {"oneOf": [S, {"type": "null"}, arr(obj({"type": {"enum": ["text", "refusal"]}, "text": S, "refusal": S}, ["type"], extra=True))]},
+                        "name": S, "tool_call_id": S, "tool_calls": arr({"type": "object"}), "refusal": nullable(S)}, ["role"]),
+    "ChatCompletionRequest": obj({
+        "model": S, "messages": {"type": "array", "minItems": 1, "items": ref("ChatMessage"), "description": "ends with the user's question; earlier user/assistant turns are the follow-up context"},
+        "stream": B, "stream_options": obj({"include_usage": B}, extra=True), "max_tokens": {"type": "integer", "minimum": 1}, "max_completion_tokens": {"type": "integer", "minimum": 1},
+        "temperature": {"type": "number", "minimum": 0, "maximum": 2}, "top_p": {"type": "number", "minimum": 0, "maximum": 1},
+        "stop": {"oneOf": [S, {"type": "array", "maxItems": 4, "items": S}, {"type": "null"}]}, "user": S, "n": {"const": 1}, "seed": I,
+        "frequency_penalty": {"type": "number", "minimum": -2, "maximum": 2}, "presence_penalty": {"type": "number", "minimum": -2, "maximum": 2},
+        "store": {"type": "boolean", "default": False, "description": "true: keep the exchange as a conversation of the caller (metadata.conversation_id appends to one; metadata.title names a new one)"},
+        "metadata": {"type": "object", "additionalProperties": S}, "logprobs": {"const": False}, "top_logprobs": I, "logit_bias": {"type": "object"},
+        "response_format": obj({"type": {"const": "text"}}, ["type"]), "tools": {"type": "array", "maxItems": 0}, "functions": {"type": "array", "maxItems": 0},
+        "tool_choice": {}, "parallel_tool_calls": B, "function_call": {}, "service_tier": S, "modalities": arr({"const": "text"}), "audio": {"type": "null"},
+        "reasoning_effort": S, "prediction": {}, "web_search_options": {}, "safety_identifier": S, "prompt_cache_key": S, "verbosity": S},
+        ["model", "messages"]),
+    "CoachragExtension": obj({"citations": arr(ref("Citation")), "confidence": N, "mode": {"enum": ["generated", "extractive"]},
+                              "covered": {"type": "boolean", "description": "false: the confidence guard answered that the material does not cover the question"},
+                              "notice": nullable(S), "retrieval_query": S, "conversation_id": {"type": "string", "description": "only with store: true"}},
+                             ["citations", "confidence", "mode", "covered", "notice", "retrieval_query"]),
+    "ChatCompletion": obj({"id": S, "object": {"const": "chat.completion"}, "created": I, "model": S,
+                           "choices": arr(obj({"index": I, "message": obj({"role": {"const": "assistant"}, "content": S, "refusal": {"type": "null"}}, ["role", "content", "refusal"]),
+                                               "finish_reason": {"enum": ["stop", "length"]}, "logprobs": {"type": "null"}}, ["index", "message", "finish_reason", "logprobs"])),
+                           "usage": obj({"prompt_tokens": I, "completion_tokens": I, "total_tokens": I}, ["prompt_tokens", "completion_tokens", "total_tokens"]),
+                           "coachrag": ref("CoachragExtension")}, ["id", "object", "created", "model", "choices", "usage", "coachrag"]),
     "JWKS": obj({"keys": arr(obj({"kty": S, "use": S, "alg": S, "kid": S, "n": S, "e": S}, ["kty", "kid", "n", "e"]))}, ["keys"]),
 }
 
@@ -106,6 +134,16 @@ def op(tag, operation_id, summary, responses, request=None, secured=True, params
 BUSY = {"503": problem("too many password checks in progress", retry=True)}
 SCOPE = {"403": problem("an API key without the route's scope")}
 NOCONTENT = {"204": {"description": "done"}}
+def openai_error(description, retry=False):
+    response = {"description": description, "content": {"application/json": {"schema": ref("OpenAIError")}}}
+    if retry: response["headers"] = {"Retry-After": {"description": "seconds to wait", "schema": I}}
+    return response
+def openai_op(operation_id, summary, responses, request=None, params=()):
+    o = {"tags": ["openai"], "operationId": operation_id, "summary": summary, "security": [{"bearer": []}],
+         "responses": {**responses, "401": openai_error("missing or invalid credentials"), "429": openai_error("rate limited", retry=True)}}
+    if request: o["requestBody"] = request; o["responses"].update({"400": openai_error("an invalid, unknown or unsupported parameter (named in param)"), "413": openai_error("body over 64 KiB")})
+    if params: o["parameters"] = [{"name": p, "in": "path", "required": True, "schema": S} for p in params]
+    return o
 
 paths = {
     "/health/live": {"get": op("operations", "live", "The process is up.", ok("Health"), secured=False)},
@@ -161,14 +199,22 @@ paths = {
     "/api/v1/me/export": {"get": op("privacy", "exportMe", "All of the caller's data, streamed (the `manage` scope).", {**ok("Export"), **SCOPE})},
     "/api/v1/me": {"delete": op("privacy", "deleteMe", "Erase the caller: account, conversations, messages, sessions, keys. A login session and the password; never an API key.",
                                 {**NOCONTENT, "401": problem("password is wrong"), "403": problem("an API key"), **BUSY}, body("DeleteAccountRequest"))},
+    "/v1/models": {"get": openai_op("listModels", "OpenAI-compatible: one model (coach-<creator>) per creator the caller may use.", ok("ModelList"))},
+    "/v1/models/{model}": {"get": openai_op("retrieveModel", "OpenAI-compatible: one model.", {**ok("Model"), "404": openai_error("no such model, or not yours")}, params=["model"])},
+    "/v1/chat/completions": {"post": openai_op("createChatCompletion", "OpenAI-compatible chat: the last user message answered from the creator's material (the `chat` scope); stateless unless store: true.", {
+        "200": {"description": "a chat.completion; with stream: true, `data:` events of chat.completion.chunk objects, the last with finish_reason and `coachrag`, a usage chunk with stream_options.include_usage, then `data: [DONE]` (an error mid-stream: `data: {\"error\": ...}`)",
+                "content": {"application/json": {"schema": ref("ChatCompletion")}, "text/event-stream": {"schema": S}}},
+        "403": openai_error("an API key without `chat`, or from an origin it does not allow"), "404": openai_error("no such model, or not yours; or no index"),
+        "409": openai_error("store: true and the conversation is full"), "503": openai_error("index unreadable, embedder mismatch, or too many questions being embedded", retry=True)},
+        body("ChatCompletionRequest"))},
 }
 
 document = {
     "openapi": "3.1.0",
     "info": {"title": "coachrag", "version": "1.0.0",
-             "description": "Read-only RAG over creators' memory-mapped indexes: search, cited answers (generated through Ollama or extractive), auth, conversations. Errors are application/problem+json; every response carries X-Request-ID."},
+             "description": "Read-only RAG over creators' memory-mapped indexes: search, cited answers (generated through Ollama or extractive), auth, conversations. Errors are application/problem+json (under /v1, OpenAI's error object); every response carries X-Request-ID."},
     "servers": [{"url": "http://127.0.0.1:8080"}],
-    "tags": [{"name": t} for t in ["operations", "auth", "retrieval", "conversations", "privacy"]],
+    "tags": [{"name": t} for t in ["operations", "auth", "retrieval", "conversations", "privacy", "openai"]],
     "paths": paths,
     "components": {"schemas": schemas, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                                                                        "description": "An access token (JWT, RS256, 15 minutes) or a creator's API key (crk_…)."}}},

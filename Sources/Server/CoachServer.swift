@@ -84,6 +84,8 @@ public enum CoachServer {
         services.addPrivacyRoutes(authenticated, manage: manage)
         services.addInviteRoutes(manage)
         services.addAdminRoutes(manage)
+        let openAI = router.group("v1").add(middleware: AuthMiddleware(auth: services.auth))
+        services.addOpenAIRoutes(models: openAI, chat: openAI.group().add(middleware: ScopeMiddleware(scope: .chat)))
         return router
     }
 }

@@ -56,6 +56,13 @@ extension StateStore {
         try pool.read { db in try String.fetchAll(db, sql: "SELECT id FROM creators ORDER BY id") }
     }
 
+    /// Every creator with when its tenant was made, by id.
+    public func creatorsCreated() throws -> [(id: String, createdAt: Date)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, created_at FROM creators ORDER BY id").map { (id: $0["id"], createdAt: $0["created_at"]) }
+        }
+    }
+
     /// Erases a user and everything that is theirs (conversations, messages, sessions, keys) in
     /// one transaction. A creator's tenant stays (its members are not the creator's data).
     public func deleteUser(id: String) throws {

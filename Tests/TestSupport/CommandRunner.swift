@@ -25,9 +25,11 @@ public enum CommandRunner {
         return TestPaths.packageRoot.appendingPathComponent(".build/debug/coachrag")
     }
 
-    public static func run(_ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil, timeout: TimeInterval = 120) throws -> Outcome {
+    /// Runs `executable` (default: the `coachrag` binary) and waits for it, blocking the thread.
+    public static func run(_ arguments: [String], executable: URL? = nil, environment: [String: String] = [:], currentDirectory: URL? = nil,
+                           timeout: TimeInterval = 120) throws -> Outcome {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable ?? binary
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
@@ -51,9 +53,20 @@ public enum CommandRunner {
         return Outcome(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
 
+    /// `run` on a thread of its own, for a test whose in-process server needs the cooperative
+    /// pool while the command talks to it.
+    public static func runOffPool(_ arguments: [String], executable: URL? = nil, environment: [String: String] = [:],
+                                  timeout: TimeInterval = 120) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(arguments, executable: executable, environment: environment, timeout: timeout) })
+            }
+        }
+    }
+
     public struct CommandTimeout: Error, CustomStringConvertible {
         public var arguments: [String]
         public var seconds: TimeInterval
-        public var description: String { "coachrag \(arguments.joined(separator: " ")) did not finish within \(Int(seconds)) s" }
+        public var description: String { "\(arguments.joined(separator: " ")) did not finish within \(Int(seconds)) s" }
     }
 }

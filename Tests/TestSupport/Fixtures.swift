@@ -12,6 +12,13 @@ public enum TestPaths {
         fatalError("Package.swift not found above \(#filePath)")
     }()
 
+    /// The Python with the test clients (`openai`, `selenium`) that scripts/setup.sh installs
+    /// into `.venv` (or `COACHRAG_PYTHON`).
+    public static var python: URL {
+        if let env = ProcessInfo.processInfo.environment["COACHRAG_PYTHON"] { return URL(fileURLWithPath: env) }
+        return packageRoot.appendingPathComponent(".venv/bin/python")
+    }
+
     public static var corpora: URL { packageRoot.appendingPathComponent("corpora") }
     public static var models: URL {
         if let env = ProcessInfo.processInfo.environment["COACHRAG_MODELS"] { return URL(fileURLWithPath: env) }

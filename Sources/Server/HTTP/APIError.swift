@@ -73,4 +73,6 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
 
 extension HTTPField.Name {
     static let requestID = HTTPField.Name("X-Request-ID")!
+    /// Tells nginx not to buffer a streamed response.
+    static let accelBuffering = HTTPField.Name("X-Accel-Buffering")!
 }

@@ -23,6 +23,9 @@ struct ObservabilityMiddleware: RouterMiddleware {
         context.logger[metadataKey: "request_id"] = .string(requestID)
         let started = ContinuousClock.now
         var response: Response
+        // `/v1` speaks OpenAI's error object; everything else answers problem documents.
+        let render: (APIError) -> Response = OpenAIWire.isOpenAIPath(request.uri.path)
+            ? { $0.openAIResponse() } : { $0.problemResponse(path: request.uri.path, requestID: requestID) }
         do {
             response = try await next(request, context)
         } catch let error as APIError {
@@ -30,22 +33,21 @@ struct ObservabilityMiddleware: RouterMiddleware {
                 context.logger.warning("request failed", metadata: ["status": .stringConvertible(error.status.code),
                                                                     "detail": .string(error.detail), "cause": .string(detail)])
             }
-            response = error.problemResponse(path: request.uri.path, requestID: requestID)
+            response = render(error)
         } catch let error as StateError where error.apiError != nil {
-            response = (error.apiError ?? .internalError("")).problemResponse(path: request.uri.path, requestID: requestID)
+            response = render(error.apiError ?? .internalError(""))
         } catch let error as HTTPError where error.status == .notFound && !routes.methods(for: request.uri.path).isEmpty {
             let allowed = routes.methods(for: request.uri.path)
-            response = APIError(status: .methodNotAllowed, slug: "method-not-allowed",
-                                detail: "\(request.method.rawValue) is not allowed on \(request.uri.path); use \(allowed.joined(separator: ", "))")
-                .problemResponse(path: request.uri.path, requestID: requestID)
+            response = render(APIError(status: .methodNotAllowed, slug: "method-not-allowed",
+                                       detail: "\(request.method.rawValue) is not allowed on \(request.uri.path); use \(allowed.joined(separator: ", "))"))
             response.headers[.allow] = allowed.joined(separator: ", ")
         } catch let error as HTTPError {
             let slug = error.status == .notFound ? "not-found" : "http"
             let detail = error.status == .notFound ? "no route \(request.method.rawValue) \(request.uri.path)" : (error.body ?? error.status.reasonPhrase)
-            response = APIError(status: error.status, slug: slug, detail: detail).problemResponse(path: request.uri.path, requestID: requestID)
+            response = render(APIError(status: error.status, slug: slug, detail: detail))
         } catch {
             context.logger.error("unhandled error", metadata: ["request_id": .string(requestID), "error": .string("\(error)")])
-            response = APIError.internalError("internal error (request \(requestID))").problemResponse(path: request.uri.path, requestID: requestID)
+            response = render(APIError.internalError("internal error (request \(requestID))"))
         }
         response.headers[.requestID] = requestID
         if response.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }

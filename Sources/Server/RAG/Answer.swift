@@ -64,4 +64,6 @@ struct Answer: Sendable {
     var complete: Bool
     /// What retrieval searched (the question, or context turns and the question).
     var retrievalQuery: String
+    /// Generation stopped at the answer-length limit, not at its own end.
+    var stoppedAtLimit = false
 }

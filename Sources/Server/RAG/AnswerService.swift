@@ -16,8 +16,10 @@ struct AnswerService: Sendable {
     /// Answers `question` for `creator`; `onToken` receives generated text as it arrives (a
     /// throw from it, e.g. a client that went away, stops generation and propagates).
     /// `logger`: the request's, for what went wrong upstream (never told to the client).
-    func answer(question: String, creator: String, history: [(role: String, content: String)], logger: Logger,
-                onToken: (String) async throws -> Void) async throws -> Answer {
+    /// `client`: what the calling application chose (its own instructions, sampling, a lower
+    /// answer length); the creator's persona, material and confidence guard always apply.
+    func answer(question: String, creator: String, history: [(role: String, content: String)], client: ClientGeneration = ClientGeneration(),
+                logger: Logger, onToken: (String) async throws -> Void) async throws -> Answer {
         let clock = ContinuousClock()
         let started = clock.now
         let creatorSettings = settings.settings(for: creator)
@@ -41,19 +43,23 @@ struct AnswerService: Sendable {
                           usage: nil, timings: timings(generation: 0), complete: true, retrievalQuery: retrieval.query)
         }
 
-        let prompt = prompts.build(persona: creatorSettings.persona, passages: passages, history: history, question: question,
-                                   historyBudget: creatorSettings.historyTokenBudget, answerTokens: creatorSettings.answerTokens)
+        let answerTokens = min(creatorSettings.answerTokens, client.maxTokens ?? .max)
+        let prompt = prompts.build(persona: creatorSettings.persona, instructions: client.instructions, passages: passages, history: history,
+                                   question: question, historyBudget: creatorSettings.historyTokenBudget, answerTokens: answerTokens)
         let generationStart = clock.now
         var generated = ""
         var usage: Usage?
+        var stoppedAtLimit = false
         do {
-            for try await event in chat.stream(messages: prompt.messages, contextTokens: prompt.contextTokens, answerTokens: creatorSettings.answerTokens) {
+            for try await event in chat.stream(messages: prompt.messages, contextTokens: prompt.contextTokens, answerTokens: answerTokens,
+                                               sampling: client.sampling) {
                 switch event {
                 case .token(let text):
                     generated += text
                     try await onToken(text)
-                case .done(let promptTokens, let completionTokens):
+                case .done(let promptTokens, let completionTokens, let atLimit):
                     usage = Usage(prompt_tokens: promptTokens ?? prompt.promptTokens, completion_tokens: completionTokens ?? 0)
+                    stoppedAtLimit = atLimit
                 }
             }
         } catch let error as OllamaChatClient.ChatError {
@@ -74,7 +80,17 @@ struct AnswerService: Sendable {
         let used = cited.isEmpty ? Array(passages.indices) : cited.map { $0 - 1 }
         return Answer(content: generated, citations: used.map { Citation(n: $0 + 1, passage: passages[$0]) },
                       confidence: confidence, mode: .generated, notice: nil, usage: usage,
-                      timings: timings(generation: generation.milliseconds), complete: true, retrievalQuery: retrieval.query)
+                      timings: timings(generation: generation.milliseconds), complete: true, retrievalQuery: retrieval.query,
+                      stoppedAtLimit: stoppedAtLimit)
+    }
+
+    /// What a calling application chose for one answer.
+    struct ClientGeneration: Sendable {
+        /// The application's own system messages, added after the persona.
+        var instructions: String?
+        var sampling = Sampling()
+        /// A lower bound on the answer's length than the creator's `answer_tokens`.
+        var maxTokens: Int?
     }
 
     private func citations(_ passages: [Passage]) -> [Citation] {

@@ -14,7 +14,8 @@ struct OllamaChatClient: Sendable {
 
     enum Event: Sendable, Equatable {
         case token(String)
-        case done(promptTokens: Int?, completionTokens: Int?)
+        /// `stoppedAtLimit`: Ollama's `done_reason` is `length` (the answer hit `num_predict`).
+        case done(promptTokens: Int?, completionTokens: Int?, stoppedAtLimit: Bool)
     }
 
     /// Why generation failed; every case means "answer extractively instead".
@@ -75,20 +76,26 @@ struct OllamaChatClient: Sendable {
 
     /// The request body: messages, `stream: true`, and `num_ctx`/`num_predict` set explicitly
     /// (Ollama's default context is smaller than a prompt with several passages, and it drops
-    /// the oldest messages silently when a prompt overflows it).
-    static func body(model: String, messages: [Message], contextTokens: Int, answerTokens: Int) -> Data {
-        struct Options: Encodable { var num_ctx: Int; var num_predict: Int; var temperature: Double }
+    /// the oldest messages silently when a prompt overflows it), plus the client's sampling
+    /// settings (temperature 0.2 unless it chose one; the others only when set).
+    static func body(model: String, messages: [Message], contextTokens: Int, answerTokens: Int, sampling: Sampling = Sampling()) -> Data {
+        struct Options: Encodable {
+            var num_ctx: Int, num_predict: Int, temperature: Double
+            var top_p: Double?, stop: [String]?, seed: Int?, frequency_penalty: Double?, presence_penalty: Double?
+        }
         struct Body: Encodable { var model: String; var messages: [Message]; var stream: Bool; var options: Options }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(Body(model: model, messages: messages, stream: true,
-                                         options: Options(num_ctx: contextTokens, num_predict: answerTokens, temperature: 0.2)))) ?? Data()
+        let options = Options(num_ctx: contextTokens, num_predict: answerTokens, temperature: sampling.temperature ?? 0.2,
+                              top_p: sampling.topP, stop: sampling.stop, seed: sampling.seed,
+                              frequency_penalty: sampling.frequencyPenalty, presence_penalty: sampling.presencePenalty)
+        return (try? encoder.encode(Body(model: model, messages: messages, stream: true, options: options))) ?? Data()
     }
 
     /// The answer as it streams. Cancelling the consumer (a client that went away) cancels the
     /// upstream request.
-    func stream(messages: [Message], contextTokens: Int, answerTokens: Int) -> AsyncThrowingStream<Event, any Error> {
-        let body = Self.body(model: model, messages: messages, contextTokens: contextTokens, answerTokens: answerTokens)
+    func stream(messages: [Message], contextTokens: Int, answerTokens: Int, sampling: Sampling = Sampling()) -> AsyncThrowingStream<Event, any Error> {
+        let body = Self.body(model: model, messages: messages, contextTokens: contextTokens, answerTokens: answerTokens, sampling: sampling)
         return AsyncThrowingStream { continuation in
             let task = Task {
                 let progress = Progress()
@@ -160,6 +167,7 @@ struct OllamaChatClient: Sendable {
             var error: String?
             var prompt_eval_count: Int?
             var eval_count: Int?
+            var done_reason: String?
         }
         guard line.contains(where: { $0 != 0x20 && $0 != 0x0D }) else { return false }
         let decoded: Line
@@ -172,7 +180,8 @@ struct OllamaChatClient: Sendable {
             continuation.yield(.token(content))
         }
         if decoded.done == true {
-            continuation.yield(.done(promptTokens: decoded.prompt_eval_count, completionTokens: decoded.eval_count))
+            continuation.yield(.done(promptTokens: decoded.prompt_eval_count, completionTokens: decoded.eval_count,
+                                     stoppedAtLimit: decoded.done_reason == "length"))
             return true
         }
         return false
@@ -190,6 +199,16 @@ struct OllamaChatClient: Sendable {
             return "unreachable (\(endpoint.description))"
         }
     }
+}
+
+/// The sampling settings a client may choose (OpenAI's names; Ollama's options take the same).
+struct Sampling: Sendable, Equatable {
+    var temperature: Double?
+    var topP: Double?
+    var stop: [String]?
+    var seed: Int?
+    var frequencyPenalty: Double?
+    var presencePenalty: Double?
 }
 
 /// When the last token arrived and how many have: what the watchdog reads.

@@ -15,9 +15,13 @@ struct PromptBuilder: Sendable {
         var contextTokens: Int
     }
 
-    func build(persona: String, passages: [Passage], history: [(role: String, content: String)], question: String,
+    /// `instructions`: a calling application's own system text (OpenAI clients send one), put
+    /// after the persona and before the material; the closing rule stays the server's.
+    func build(persona: String, instructions: String? = nil, passages: [Passage], history: [(role: String, content: String)], question: String,
                historyBudget: Int, answerTokens: Int) -> Prompt {
-        var system = persona + "\n\nCoaching material (cite as [n]):\n"
+        var system = persona
+        if let instructions, !instructions.isEmpty { system += "\n\nInstructions from the application:\n" + instructions }
+        system += "\n\nCoaching material (cite as [n]):\n"
         for (number, passage) in passages.enumerated() {
             system += "\n[\(number + 1)] \(Self.label(passage))\n\(passage.text)\n"
         }
@@ -33,7 +37,7 @@ struct PromptBuilder: Sendable {
         let messages = [OllamaChatClient.Message(role: "system", content: system)] + kept + [.init(role: "user", content: question)]
         // The passages' counts come from the index (the chunker counted them); the rest is short.
         let passageTokens = passages.reduce(0) { $0 + $1.tokens + count(Self.label($1)) + 4 }
-        let framing = count(persona) + 24
+        let framing = count(persona) + (instructions.map(count) ?? 0) + 24
         let promptTokens = passageTokens + framing + used + count(question) + 4 * messages.count
         let needed = Int(Double(promptTokens) * 1.25) + answerTokens
         let contextTokens = min(131_072, max(2048, (needed + 511) / 512 * 512))

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -48,21 +49,29 @@ extension Services {
             try checkQuestion(body.query, field: "query")
             let identity = try context.caller()
             guard identity.mayAccess(creator: body.creator_id) else { throw APIError.forbidden("creator \"\(body.creator_id)\" is not your tenant") }
-            let conversation: Conversation
-            if let id = body.conversation_id {
-                guard let existing = try state.conversation(id: id, userID: identity.userID), existing.creator == body.creator_id else {
-                    throw APIError.notFound("no conversation \(id) of yours with creator \"\(body.creator_id)\"")
-                }
-                conversation = existing
-            } else {
-                guard try state.creatorExists(body.creator_id) else { throw APIError.notFound("creator \"\(body.creator_id)\" does not exist") }
-                conversation = try state.createConversation(userID: identity.userID, creator: body.creator_id, title: nil, limits: configuration.contentLimits)
-            }
-            let message = try await answer(body.query, in: conversation, logger: context.logger, onToken: { _ in })
+            let conversation = try findOrCreateConversation(id: body.conversation_id, creator: body.creator_id, title: nil, identity: identity)
+            let (_, answer) = try await answer(body.query, in: conversation, logger: context.logger, onToken: { _ in })
             struct Legacy: Encodable { var conversation_id: String, answer: String, citations: [Citation], confidence: Double?, mode: String? }
-            return try jsonResponse(Legacy(conversation_id: conversation.id, answer: message.content, citations: message.citations,
-                                           confidence: message.confidence, mode: message.mode))
+            return try jsonResponse(Legacy(conversation_id: conversation.id, answer: answer.content, citations: answer.citations,
+                                           confidence: answer.confidence, mode: answer.mode.rawValue))
         }
+    }
+
+    /// A conversation of the caller's with `creator`, or one newly made for it.
+    func findOrCreateConversation(id: String?, creator: String, title: String?, identity: Identity) throws -> Conversation {
+        if let id {
+            guard let existing = try state.conversation(id: id, userID: identity.userID), existing.creator == creator else {
+                throw APIError.notFound("no conversation \(id) of yours with creator \"\(creator)\"")
+            }
+            return existing
+        }
+        guard try state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
+        return try state.createConversation(userID: identity.userID, creator: creator, title: title, limits: configuration.contentLimits)
+    }
+
+    /// Server-Sent Events: not cached, not buffered by a proxy (nginx honours `X-Accel-Buffering`).
+    var eventStreamHeaders: HTTPFields {
+        [.contentType: "text/event-stream", .cacheControl: "no-cache", .accelBuffering: "no"]
     }
 
     private func ownConversation(_ context: AppContext) throws -> Conversation {
@@ -75,8 +84,8 @@ extension Services {
 
     private func post(_ content: String, to conversation: Conversation, stream: Bool, logger: Logger, path: String, requestID: String) async throws -> Response {
         guard stream else {
-            let message = try await answer(content, in: conversation, logger: logger, onToken: { _ in })
-            return try jsonResponse(message)
+            let (stored, answer) = try await answer(content, in: conversation, logger: logger, onToken: { _ in })
+            return try jsonResponse(MessageJSON(stored, answer: answer))
         }
         // Retrieval errors (no index, embedder mismatch) are answered as problems before the
         // stream starts; once it has started, everything arrives as events.
@@ -86,12 +95,12 @@ extension Services {
                 try await writer.write(ByteBuffer(string: "event: \(event)\ndata: \(json)\n\n"))
             }
             do {
-                let message = try await answer(content, in: conversation, logger: logger) { token in
+                let (stored, answer) = try await answer(content, in: conversation, logger: logger) { token in
                     try await send("token", encodedJSON(["text": token]) ?? "{}")
                 }
                 struct CitationsEvent: Encodable { var citations: [Citation] }
-                try await send("citations", encodedJSON(CitationsEvent(citations: message.citations)) ?? "{}")
-                try await send("done", encodedJSON(message) ?? "{}")
+                try await send("citations", encodedJSON(CitationsEvent(citations: answer.citations)) ?? "{}")
+                try await send("done", encodedJSON(MessageJSON(stored, answer: answer)) ?? "{}")
             } catch {
                 // A client's error arrives as the problem document a non-streamed request gets.
                 guard let problem = (error as? APIError) ?? (error as? StateError)?.apiError else { throw error }
@@ -99,19 +108,23 @@ extension Services {
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+        return Response(status: .ok, headers: eventStreamHeaders, body: body)
     }
 
     /// Stores the question, answers it, stores the answer. The assistant message is written
     /// first as incomplete and completed at the end, so a client that goes away mid-stream (or
     /// a crash) leaves an incomplete message with what was generated so far, never a lost one.
-    private func answer(_ question: String, in conversation: Conversation, logger: Logger, onToken: (String) async throws -> Void) async throws -> MessageJSON {
+    /// `history`: the turns the client sent (`/v1`), instead of the stored ones.
+    func answer(_ question: String, in conversation: Conversation, history: [(role: String, content: String)]? = nil,
+                client: AnswerService.ClientGeneration = .init(), logger: Logger,
+                onToken: (String) async throws -> Void) async throws -> (stored: StoredMessage, answer: Answer) {
         var assistant = StoredMessage(conversationID: conversation.id, role: "assistant", content: "", complete: false)
-        let previous = try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: question, complete: true),
-                                               placeholder: assistant, limits: configuration.contentLimits).map { (role: $0.role, content: $0.content) }
+        let stored = try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: question, complete: true),
+                                             placeholder: assistant, limits: configuration.contentLimits).map { (role: $0.role, content: $0.content) }
         var partial = ""
         do {
-            let answer = try await answers.answer(question: question, creator: conversation.creator, history: previous, logger: logger) { token in
+            let answer = try await answers.answer(question: question, creator: conversation.creator, history: history ?? stored,
+                                                  client: client, logger: logger) { token in
                 partial += token
                 try await onToken(token)
             }
@@ -125,7 +138,7 @@ extension Services {
             assistant.retrievalQuery = answer.retrievalQuery
             assistant.complete = answer.complete
             try state.save(assistant)
-            return MessageJSON(assistant, answer: answer)
+            return (assistant, answer)
         } catch {
             assistant.content = partial
             assistant.notice = "incomplete: \(error is APIError ? "\(error)" : "the answer was interrupted")"

@@ -121,18 +121,21 @@ final class FakeOllamaHandler: ChannelInboundHandler, @unchecked Sendable {
         headers.add(name: "Transfer-Encoding", value: "chunked")
         context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
         var lines: [[String: Any]] = []
-        for (index, token) in behaviour.chatTokens.enumerated() {
+        // Like Ollama, generation stops after `options.num_predict` tokens with done_reason "length".
+        let limit = ((json["options"] as? [String: Any])?["num_predict"] as? Int).flatMap { $0 >= 0 ? $0 : nil } ?? .max
+        let tokens = Array(behaviour.chatTokens.prefix(limit))
+        for (index, token) in tokens.enumerated() {
             if let errorAfter = behaviour.chatErrorAfter, index == errorAfter {
                 lines.append(["error": "an error was encountered while running the model: unexpected EOF"])
                 break
             }
             lines.append(["model": model, "created_at": "2026-11-23T10:00:00Z", "message": ["role": "assistant", "content": token], "done": false])
         }
-        if behaviour.chatErrorAfter == nil || behaviour.chatErrorAfter! >= behaviour.chatTokens.count {
+        if behaviour.chatErrorAfter == nil || behaviour.chatErrorAfter! >= tokens.count {
             lines.append([
                 "model": model, "created_at": "2026-11-23T10:00:00Z", "message": ["role": "assistant", "content": ""],
-                "done": true, "done_reason": "stop", "total_duration": 1_000_000, "load_duration": 100_000,
-                "prompt_eval_count": 10, "prompt_eval_duration": 200_000, "eval_count": behaviour.chatTokens.count, "eval_duration": 700_000,
+                "done": true, "done_reason": tokens.count < behaviour.chatTokens.count ? "length" : "stop", "total_duration": 1_000_000, "load_duration": 100_000,
+                "prompt_eval_count": 10, "prompt_eval_duration": 200_000, "eval_count": tokens.count, "eval_duration": 700_000,
             ])
         }
         let encoded = lines.map { (try? JSONSerialization.data(withJSONObject: $0)) ?? Data() }
