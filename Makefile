@@ -12,8 +12,9 @@ release: setup
 	swift build -c release
 
 ## The main job on the embedded default: build, then run the demo corpus end to end.
+## SERVE=1 leaves the server running for the web widget's demo page.
 demo: setup
-	@bash scripts/demo.sh
+	@COACHRAG_DEMO_SERVE=$(SERVE) bash scripts/demo.sh
 
 ## Every test, unit and end-to-end, then every benchmark at tiny sizes to prove they still
 ## run (no timing assertions). What CI runs.

@@ -70,12 +70,15 @@ public enum CoachServer {
 
     static func makeRouter(_ services: Services) -> Router<AppContext> {
         let router = Router(context: AppContext.self)
+        router.add(middleware: CORSMiddleware(state: services.state))
         router.add(middleware: ObservabilityMiddleware(metrics: services.metrics, logRequests: services.configuration.logRequests,
                                                        routes: RouteTable(openAPI: services.openAPI)))
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(perSecond: services.configuration.rateLimitPerSecond, burst: services.configuration.rateLimitBurst)))
         services.addOperationsRoutes(router)
+        services.addWidgetRoutes(router)
         let api = router.group("api/v1")
-        let authenticated = api.group().add(middleware: AuthMiddleware(auth: services.auth))
+        let browserKeys = RateLimiter(perSecond: services.configuration.browserKeyRateLimitPerSecond, burst: services.configuration.browserKeyRateLimitBurst)
+        let authenticated = api.group().add(middleware: AuthMiddleware(auth: services.auth, browserKeys: browserKeys))
         let hashing = api.group().add(middleware: RateLimitMiddleware(limiter: RateLimiter(perSecond: services.configuration.authRateLimitPerSecond, burst: services.configuration.authRateLimitBurst)))
         let manage = authenticated.group().add(middleware: ScopeMiddleware(scope: .manage))
         services.addAuthRoutes(public: api, hashing: hashing, authenticated: authenticated, manage: manage)
@@ -84,7 +87,7 @@ public enum CoachServer {
         services.addPrivacyRoutes(authenticated, manage: manage)
         services.addInviteRoutes(manage)
         services.addAdminRoutes(manage)
-        let openAI = router.group("v1").add(middleware: AuthMiddleware(auth: services.auth))
+        let openAI = router.group("v1").add(middleware: AuthMiddleware(auth: services.auth, browserKeys: browserKeys))
         services.addOpenAIRoutes(models: openAI, chat: openAI.group().add(middleware: ScopeMiddleware(scope: .chat)))
         return router
     }

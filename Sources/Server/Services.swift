@@ -18,6 +18,7 @@ struct Services: Sendable {
     let openAPI: Data
     let tokenizer: WordPieceTokenizer
     let readinessCache: ReadinessCache
+    let widget: WidgetAssets
 
     static func start(configuration: ServerConfiguration) async throws -> Services {
         let metrics = configuration.metricsRegistry.map { ServerMetrics(registry: $0) } ?? ServerMetrics()
@@ -40,7 +41,8 @@ struct Services: Sendable {
         }
         return Services(configuration: configuration, state: state, auth: auth, tokens: tokens, indexes: indexes, retriever: retriever,
                         answers: answers, chat: chat, metrics: metrics, openAPI: openAPI, tokenizer: tokenizer,
-                        readinessCache: ReadinessCache(lifetime: .milliseconds(Int64(configuration.readinessCacheSeconds * 1000))))
+                        readinessCache: ReadinessCache(lifetime: .milliseconds(Int64(configuration.readinessCacheSeconds * 1000))),
+                        widget: try WidgetAssets.load())
     }
 
     /// A question (or a context turn) longer than `ServerConfiguration.maxQuestionPieces` word

@@ -32,6 +32,20 @@ extension StateStore {
         }
     }
 
+    /// Whether some unexpired key with the `chat` scope lists `origin` (lower-cased
+    /// `scheme://host[:port]`) among its allowed origins: what a browser's CORS preflight from
+    /// that origin may be told yes to. The request itself is then checked against its own key.
+    public func chatKeyAllows(origin: String, now: Date = Date()) throws -> Bool {
+        try pool.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM api_keys
+                    WHERE (expires_at IS NULL OR expires_at > ?)
+                      AND instr(',' || scopes || ',', ',chat,') > 0
+                      AND instr(char(10) || allowed_origins || char(10), char(10) || ? || char(10)) > 0)
+                """, arguments: [now, origin.lowercased()]) ?? false
+        }
+    }
+
     /// Deletes a key of `userID`; false when there is no such key of theirs.
     public func deleteAPIKey(id: String, userID: String) throws -> Bool {
         try pool.write { db in

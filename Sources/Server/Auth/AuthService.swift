@@ -138,7 +138,8 @@ struct AuthService: Sendable {
             if let origin, let allowed = key.allowedOrigins, !allowed.contains(origin.lowercased()) {
                 throw APIError.forbidden("this API key may not be used from origin \(origin)")
             }
-            return Identity(userID: user.id, role: user.role, creator: user.creator, sessionID: nil, scopes: key.scopes)
+            return Identity(userID: user.id, role: user.role, creator: user.creator, sessionID: nil, scopes: key.scopes,
+                            browserKeyID: key.allowedOrigins == nil ? nil : key.id)
         }
         if let identity = cache.identity(for: credential) { return identity }
         guard let claims = await tokens.verify(credential), let role = Role(rawValue: claims.role) else {

@@ -10,6 +10,9 @@ struct Identity: Sendable, Hashable {
     var sessionID: String?
     /// An API key's scopes; nil for a login session, which has every scope.
     var scopes: Set<APIKeyScope>?
+    /// The API key's id, when the caller used a key limited to browser origins (a widget's):
+    /// such keys are rate-limited per key as well as per visitor.
+    var browserKeyID: String? = nil
 
     var isAPIKey: Bool { scopes != nil }
 

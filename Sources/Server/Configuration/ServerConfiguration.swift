@@ -42,6 +42,10 @@ public struct ServerConfiguration: Sendable {
     /// hash): sustained per second and burst.
     public var authRateLimitPerSecond: Double = 1
     public var authRateLimitBurst: Double = 10
+    /// Requests per second per browser API key (one with allowed origins: a widget's), over all
+    /// its visitors, on top of each visitor's own limit. 0: no limit.
+    public var browserKeyRateLimitPerSecond: Double = 5
+    public var browserKeyRateLimitBurst: Double = 30
     /// Password guessing: per account and address a lockout, per account a backoff.
     public var loginThrottle = LoginThrottle()
     /// Password hashes waiting for a core, beyond one running per core; more get 503.

@@ -101,14 +101,20 @@ struct RateLimitMiddleware: RouterMiddleware {
     }
 }
 
-/// Authenticates the routes behind it; the identity goes into the context.
+/// Authenticates the routes behind it; the identity goes into the context. A browser key (one
+/// with allowed origins) also draws from its own bucket, shared by all its visitors.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let auth: AuthService
+    let browserKeys: RateLimiter
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var context = context
-        context.identity = try await auth.authenticate(authorization: request.headers[.authorization], origin: request.headers[.origin])
+        let identity = try await auth.authenticate(authorization: request.headers[.authorization], origin: request.headers[.origin])
+        if let key = identity.browserKeyID, let wait = browserKeys.take(client: key) {
+            throw APIError.tooManyRequests("rate limit: this site's chat key is at \(browserKeys.perSecond.formatted()) requests/s", retryAfter: wait)
+        }
+        context.identity = identity
         return try await next(request, context)
     }
 }

@@ -35,6 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for Ollama's first token before answering extractively.") var firstTokenTimeout: Double = 60
     @Option(help: "Requests per second per client address (0: no limit); bursts of twice that.") var rateLimit: Double = 50
     @Option(help: "Logins and registrations per second per client address (0: no limit); bursts of ten times that, at least 10.") var authRateLimit: Double = 1
+    @Option(help: "Requests per second per browser API key (one with allowed origins, e.g. a widget's), over all its visitors (0: no limit); bursts of six times that.") var browserKeyRateLimit: Double = 5
     @Option(help: "Seconds a connection may wait without a complete request (≤ 30).") var idleTimeout: Double = 20
     @Option(help: "Connections held open at once; more are closed when accepted.") var maxConnections = 1000
     @Option(help: "Index files kept mapped at once (least recently used closed first).") var maxOpenIndexes = 64
@@ -65,6 +66,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.rateLimitBurst = rateLimit * 2
         configuration.authRateLimitPerSecond = authRateLimit
         configuration.authRateLimitBurst = max(10, authRateLimit * 10)
+        configuration.browserKeyRateLimitPerSecond = browserKeyRateLimit
+        configuration.browserKeyRateLimitBurst = browserKeyRateLimit * 6
         configuration.maxOpenIndexes = maxOpenIndexes
         configuration.idleTimeout = idleTimeout
         configuration.maxConnections = maxConnections
