@@ -164,16 +164,26 @@ import Testing
         defer { Task { await server.stop() } }
         server.ollama.behaviour.chatTokenDelay = 0.4
         let (token, id) = try await conversation(server)
-        // Read the first event, then close the connection.
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: server.port).get()
+        // Read until the first token event has arrived (however long a loaded machine takes
+        // to get there), then close the connection while the rest is still being generated.
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: server.port) { channel in
+            channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+        }
         let body = try JSONSerialization.data(withJSONObject: ["content": AnswerTests.question, "stream": true])
         var request = "POST /api/v1/conversations/\(id)/messages HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\n"
         request += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
-        var buffer = channel.allocator.buffer(string: request)
+        var buffer = ByteBuffer(string: request)
         buffer.writeBytes(body)
-        try await channel.writeAndFlush(buffer)
-        try await Task.sleep(for: .milliseconds(700))
-        try await channel.close()
+        let sawToken = try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(buffer)
+            var received = ""
+            for try await chunk in inbound {
+                received += String(buffer: chunk)
+                if received.contains("event: token") { return true }
+            }
+            return false
+        }
+        #expect(sawToken)
 
         var stored: [[String: Any]] = []
         for _ in 0..<50 {

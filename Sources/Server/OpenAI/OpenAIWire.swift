@@ -39,6 +39,7 @@ enum OpenAIWire {
         var covered: Bool
         var notice: String?
         var retrieval_query: String
+        var timings: Timings
         var conversation_id: String?
 
         init(_ answer: Answer, conversationID: String?) {
@@ -48,10 +49,11 @@ enum OpenAIWire {
             covered = !(answer.notice?.hasPrefix("not covered") ?? false)
             notice = answer.notice
             retrieval_query = answer.retrievalQuery
+            timings = answer.timings
             conversation_id = conversationID
         }
 
-        enum CodingKeys: String, CodingKey { case citations, confidence, mode, covered, notice, retrieval_query, conversation_id }
+        enum CodingKeys: String, CodingKey { case citations, confidence, mode, covered, notice, retrieval_query, timings, conversation_id }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -61,6 +63,7 @@ enum OpenAIWire {
             try container.encode(covered, forKey: .covered)
             try container.encode(notice, forKey: .notice)
             try container.encode(retrieval_query, forKey: .retrieval_query)
+            try container.encode(timings, forKey: .timings)
             try container.encodeIfPresent(conversation_id, forKey: .conversation_id)
         }
     }

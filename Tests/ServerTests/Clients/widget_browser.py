@@ -4,6 +4,7 @@ chromium-driver, through selenium) and prints what it saw as one JSON object; th
     widget_browser.py main BASE_URL KEY SCREENSHOT      (ask, streaming, reload, keyboard, mobile, CSP)
     widget_browser.py markup BASE_URL KEY               (an answer full of markup stays text)
     widget_browser.py cross_origin BASE_URL CREATOR_TOKEN (a page on another origin: allowed, refused)
+    widget_browser.py first_token BASE_URL KEY COUNT    (coachrag-bench: ms from Send to the first rendered token)
 """
 import json
 import sys
@@ -186,7 +187,27 @@ def cross_origin(base, creator_token):
     return report
 
 
+def first_token(base, key, count):
+    """For coachrag-bench: each question new (no query cache), in a fresh session."""
+    driver = browser()
+    samples, done = [], []
+    try:
+        for number in range(int(count)):
+            driver.get(f"{base}/chat/demo?key={key}")
+            driver.execute_script("sessionStorage.clear()")
+            driver.refresh()
+            started = time.time()
+            state = ask(driver, f"How many hours of sleep do adults need? ({number})", wait_for_citation=False)
+            if state["first_token_ms"] is None or state["status"]:
+                raise SystemExit(f"no answer rendered: {state}")
+            samples.append(state["first_token_ms"])
+            done.append((time.time() - started) * 1000)
+    finally:
+        driver.quit()
+    return {"first_token_ms": samples, "answer_ms": done}
+
+
 if __name__ == "__main__":
     scenario, arguments = sys.argv[1], sys.argv[2:]
-    result = {"main": main, "markup": markup, "cross_origin": cross_origin}[scenario](*arguments)
+    result = {"main": main, "markup": markup, "cross_origin": cross_origin, "first_token": first_token}[scenario](*arguments)
     print(json.dumps(result))

@@ -21,7 +21,7 @@ struct RunCommand: ParsableCommand {
         "ann": ["--generate", "1500", "--query-count", "50", "--ef", "16,64"],
         "embed": ["--queries", "10", "--chunks", "1"], "ollama-client": ["--batches", "5"],
         "ingest": ["--files", "2", "--pages", "3"],
-        "server": ["--concurrency", "1,2", "--seconds", "0.5", "--creators", "10", "--open", "3", "--flips", "5"],
+        "server": ["--concurrency", "1,2", "--seconds", "0.5", "--creators", "10", "--open", "3", "--flips", "5", "--browser-questions", "2"],
         "retrieval": ["--sizes", "300", "--queries", "20", "--words", "200", "--no-quality"],
     ]
 

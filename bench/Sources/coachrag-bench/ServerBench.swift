@@ -24,6 +24,7 @@ struct ServerBench: AsyncParsableCommand {
     @Option(help: "Fake Ollama: generated tokens and the delay between them (ms).") var tokens = 10
     @Option var tokenDelayMs: Double = 10
     @Option(help: "The coachrag binary (default: next to this one).") var binary: String?
+    @Option(help: "Questions asked through the widget in headless Chromium.") var browserQuestions = 10
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() async throws {
@@ -58,7 +59,7 @@ struct ServerBench: AsyncParsableCommand {
         ollama.behaviour.chatTokenDelay = tokenDelayMs / 1000
         let server = Process()
         server.executableURL = URL(fileURLWithPath: executable)
-        server.arguments = ["serve", "--port", "0", "--indexes", indexes.path, "--state", state.path, "--rate-limit", "0", "--auth-rate-limit", "0", "--quiet", "--max-open-indexes", String(max(open + 8, 64))]
+        server.arguments = ["serve", "--port", "0", "--indexes", indexes.path, "--state", state.path, "--rate-limit", "0", "--auth-rate-limit", "0", "--browser-key-rate-limit", "0", "--quiet", "--max-open-indexes", String(max(open + 8, 64))]
         var environment = ProcessInfo.processInfo.environment
         environment["OLLAMA_HOST"] = ollama.host
         server.environment = environment
@@ -110,6 +111,39 @@ struct ServerBench: AsyncParsableCommand {
             let alone = [result["search_c\(bottom)"], result["messages_c\(bottom)"]].compactMap { ($0 as? [String: Double])?["overhead_p99_ms"] }
             result["overhead_p99_ms"] = alone.max()
         }
+
+        // The chat clients' routes at one client, next to /messages: the OpenAI-compatible
+        // endpoint streamed and not, and /messages streamed (overhead: latency minus the model
+        // time the answer reports).
+        let streamConversation = try await load.conversation(creator: "demo", token: member)
+        for name in ["messages_stream", "v1", "v1_stream"] {
+            let figures = try await load.run(concurrency: 1, seconds: seconds) { _, i -> LoadClient.Sample in
+                let question = questions[i % questions.count]
+                switch name {
+                case "messages_stream": return try await load.streamedMessage(conversation: streamConversation, content: question, token: member)
+                default: return try await load.completion(content: question, stream: name == "v1_stream", token: member)
+                }
+            }
+            result["\(name)_c1"] = figures.json
+            result["\(name)_overhead_p99_ms"] = figures.json["overhead_p99_ms"]
+        }
+        result["messages_overhead_p99_ms"] = (result["messages_c1"] as? [String: Double])?["overhead_p99_ms"]
+
+        // The widget: its size, and the time from Send to the first rendered token in headless
+        // Chromium (the demo page, a key allowed from it, every question new).
+        let widgetFile = URL(fileURLWithPath: "Sources/Server/Resources/widget/widget.js")
+        result["widget_bytes"] = Double((try? Data(contentsOf: widgetFile))?.count ?? 0)
+        result["widget_gzip_bytes"] = Double(try Self.gzipSize(widgetFile))
+        let coach = try await load.login("coach@bench.test", "Bench-pass-2026")
+        let widgetKey = try await load.apiKey(token: coach, origin: "http://127.0.0.1:\(port)")
+        let browser = try CommandRunner.run(["Tests/ServerTests/Clients/widget_browser.py", "first_token", "http://127.0.0.1:\(port)", widgetKey, String(browserQuestions)],
+                                            executable: URL(fileURLWithPath: ".venv/bin/python"), timeout: 600)
+        guard browser.status == 0, let measured = try JSONSerialization.jsonObject(with: Data(browser.stdout.utf8)) as? [String: [Double]] else {
+            throw ValidationError("widget_browser.py first_token failed (run scripts/setup.sh): \(browser.stderr)")
+        }
+        let firstTokens = (measured["first_token_ms"] ?? []).sorted()
+        result["widget_first_token_p50_ms"] = firstTokens.isEmpty ? 0 : firstTokens[firstTokens.count / 2]
+        result["widget_first_token_max_ms"] = firstTokens.last ?? 0
 
         // Login flood: 16 clients send wrong passwords for ever-new emails (each costs an Argon2
         // check, the most expensive thing an anonymous client can ask for) while 8 clients
@@ -170,6 +204,13 @@ struct ServerBench: AsyncParsableCommand {
                                  name as NSString, level, f["p50_ms"] ?? 0, f["p95_ms"] ?? 0, f["p99_ms"] ?? 0, f["requests_per_second"] ?? 0, f["overhead_p99_ms"] ?? 0, f["failures"] ?? 0))
                 }
             }
+            for name in ["messages", "messages_stream", "v1", "v1_stream"] {
+                let f = result["\(name)_c1"] as? [String: Double] ?? [:]
+                print(String(format: "  %-16@ c=1  p50 %7.2f  p99 %7.2f ms  overhead p99 %5.2f ms", name as NSString, f["p50_ms"] ?? 0, f["p99_ms"] ?? 0, f["overhead_p99_ms"] ?? 0))
+            }
+            print(String(format: "  widget.js %.0f bytes (%.0f gzip); first rendered token in headless Chromium p50 %.1f ms, max %.1f ms",
+                         result["widget_bytes"] as? Double ?? 0, result["widget_gzip_bytes"] as? Double ?? 0,
+                         result["widget_first_token_p50_ms"] as? Double ?? 0, result["widget_first_token_max_ms"] as? Double ?? 0))
             let flood = result["login_flood"] as? [String: Double] ?? [:]
             print(String(format: "  login flood (16 clients, wrong passwords, %.0f req/s answered 401/429/503): /search c=8 p99 %.2f ms quiet → %.2f ms flooded (%.2f×)",
                          flood["requests_per_second"] ?? 0, (result["search_c8_quiet"] as? [String: Double])?["p99_ms"] ?? 0,
@@ -177,6 +218,19 @@ struct ServerBench: AsyncParsableCommand {
             print(String(format: "  RSS %.1f MB anonymous + %.1f MB mapped files, %d creators registered, %d open", memory.anon, memory.file, creators + 1, min(open, creators) + 1))
             print("  hot swap: \(flips) flips under 8-client load, \(swapping.failures) failed requests; clean exit: \(result["clean_exit"] ?? false)")
         }
+    }
+
+    /// Bytes of `file` compressed by `gzip -9`.
+    static func gzipSize(_ file: URL) throws -> Int {
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-9c", file.path]
+        let output = Pipe()
+        gzip.standardOutput = output
+        try gzip.run()
+        let count = output.fileHandleForReading.readDataToEndOfFile().count
+        gzip.waitUntilExit()
+        return count
     }
 
     static func questions() throws -> [String] {
@@ -240,6 +294,13 @@ struct LoadClient: Sendable {
     }
 
     func send(_ path: String, _ body: [String: Any], token: String?) async throws -> (status: Int, json: [String: Any], milliseconds: Double) {
+        let reply = try await sendRaw(path, body, token: token)
+        let json = (try? JSONSerialization.jsonObject(with: reply.body)) as? [String: Any] ?? [:]
+        return (reply.status, json, reply.milliseconds)
+    }
+
+    /// POSTs `body` and reads the whole response (a stream to its end).
+    func sendRaw(_ path: String, _ body: [String: Any], token: String?) async throws -> (status: Int, body: Data, milliseconds: Double) {
         var request = HTTPClientRequest(url: base + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -249,8 +310,7 @@ struct LoadClient: Sendable {
         let response = try await client.execute(request, timeout: .seconds(60))
         let data = try await response.body.collect(upTo: 1 << 24)
         let elapsed = ContinuousClock.now - started
-        let json = (try? JSONSerialization.jsonObject(with: Data(data.readableBytesView))) as? [String: Any] ?? [:]
-        return (Int(response.status.code), json, elapsed.seconds * 1000)
+        return (Int(response.status.code), Data(data.readableBytesView), elapsed.seconds * 1000)
     }
 
     func login(_ email: String, _ password: String) async throws -> String {
@@ -270,6 +330,42 @@ struct LoadClient: Sendable {
     func failedLogin(worker: Int, attempt: Int) async throws -> Sample {
         let reply = try await send("/api/v1/auth/login", ["email": "flood\(worker)-\(attempt)@bench.test", "password": "Wrong-password-1"], token: nil)
         return Sample(milliseconds: reply.milliseconds, modelMilliseconds: 0, ok: [401, 429, 503].contains(reply.status))
+    }
+
+    /// A chat key of the caller's allowed from `origin` (the widget's).
+    func apiKey(token: String, origin: String) async throws -> String {
+        let reply = try await send("/api/v1/auth/api-keys", ["name": "bench widget", "scopes": ["chat"], "allowed_origins": [origin]], token: token)
+        guard let key = reply.json["key"] as? String else { throw ValidationError("api key: \(reply.json)") }
+        return key
+    }
+
+    /// `POST /v1/chat/completions`; model time from the `coachrag.timings` of the completion
+    /// (or of the stream's last chunk).
+    func completion(content: String, stream: Bool, token: String) async throws -> Sample {
+        let body: [String: Any] = ["model": "coach-demo", "stream": stream, "messages": [["role": "user", "content": content]]]
+        let reply = try await sendRaw("/v1/chat/completions", body, token: token)
+        let text = String(decoding: reply.body, as: UTF8.self)
+        let final = stream
+            ? text.components(separatedBy: "\n\n").last { $0.contains("\"coachrag\"") }.map { String($0.dropFirst(6)) } ?? ""
+            : text
+        let json = (try? JSONSerialization.jsonObject(with: Data(final.utf8))) as? [String: Any] ?? [:]
+        let rag = json["coachrag"] as? [String: Any] ?? [:]
+        let timings = rag["timings"] as? [String: Any] ?? [:]
+        let model = (timings["embed_ms"] as? Double ?? 0) + (timings["generation_ms"] as? Double ?? 0)
+        return Sample(milliseconds: reply.milliseconds, modelMilliseconds: model, ok: reply.status == 200 && rag["mode"] as? String == "generated")
+    }
+
+    /// `POST /messages` with `stream: true`, timed to the end of the stream; model time from
+    /// the `done` event's message.
+    func streamedMessage(conversation: String, content: String, token: String) async throws -> Sample {
+        let reply = try await sendRaw("/api/v1/conversations/\(conversation)/messages", ["content": content, "stream": true], token: token)
+        let text = String(decoding: reply.body, as: UTF8.self)
+        let done = text.components(separatedBy: "\n\n").first { $0.hasPrefix("event: done") }
+            .flatMap { $0.components(separatedBy: "\ndata: ").last } ?? ""
+        let json = (try? JSONSerialization.jsonObject(with: Data(done.utf8))) as? [String: Any] ?? [:]
+        let timings = json["timings"] as? [String: Any] ?? [:]
+        let model = (timings["embed_ms"] as? Double ?? 0) + (timings["generation_ms"] as? Double ?? 0)
+        return Sample(milliseconds: reply.milliseconds, modelMilliseconds: model, ok: reply.status == 200 && json["mode"] as? String == "generated")
     }
 
     func conversation(creator: String, token: String) async throws -> String {
