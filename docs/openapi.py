@@ -4,10 +4,29 @@ Run from the repository root after changing a route; ServerTests checks that the
 exactly the routes the server's router has."""
 import json
 
+def nullable_optional(t):
+    """The server reads an optional field sent as null as if it were absent; say so."""
+    if "type" in t:
+        types = t["type"] if isinstance(t["type"], list) else [t["type"]]
+        if "null" in types: return t
+        t = {**t, "type": types + ["null"]}
+        if "enum" in t and None not in t["enum"]: t["enum"] = t["enum"] + [None]
+        return t
+    if "enum" in t: return t if None in t["enum"] else {**t, "enum": t["enum"] + [None]}
+    if t == {}: return t
+    if any(option.get("type") == "null" for option in t.get("oneOf", [])): return t
+    return {"oneOf": [t, {"type": "null"}]}
 def obj(props, required=(), extra=False):
+    props = {name: (schema if name in required else nullable_optional(schema)) for name, schema in props.items()}
     return {"type": "object", "properties": props, "required": list(required), "additionalProperties": extra}
 def ref(name): return {"$ref": f"#/components/schemas/{name}"}
 S, I, N, B = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
+# A browser origin: http(s)://host[:port], host labels of letters, digits and inner hyphens, port 1-65535
+# (the server's APIKeyBody.origin applies the same rule).
+ORIGIN = ("^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*"
+          "(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?$")
+# A question: 1-4,000 characters, not only white space.
+QUESTION = {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": "\\S"}
 def nullable(t): return {"type": [t["type"], "null"]}
 def arr(t): return {"type": "array", "items": t}
 
@@ -16,7 +35,7 @@ schemas = {
                     "errors": arr(obj({"field": S, "message": S}, ["field", "message"]))}, ["type", "title", "status", "detail"]),
     "RegisterRequest": obj({"email": {"type": "string", "format": "email", "maxLength": 254}, "password": {"type": "string", "minLength": 10, "maxLength": 256}, "creator": S,
                             "invite": {"type": "string", "description": "cri_…; required when the creator's registration is `invite` (the default)"}}, ["email", "password", "creator"]),
-    "LoginRequest": obj({"email": {"type": "string", "maxLength": 254}, "password": S}, ["email", "password"]),
+    "LoginRequest": obj({"email": {"type": "string", "format": "email", "maxLength": 254}, "password": S}, ["email", "password"]),
     "RefreshRequest": obj({"refresh_token": S}, ["refresh_token"]),
     "LogoutRequest": obj({"refresh_token": S}),
     "TokenResponse": obj({"access_token": S, "refresh_token": S, "token_type": {"const": "Bearer"}, "expires_in": I},
@@ -27,7 +46,10 @@ schemas = {
     "ApiKeyRequest": obj({"name": {"type": "string", "minLength": 1, "maxLength": 100},
                           "scopes": {"type": "array", "minItems": 1, "items": {"enum": ["search", "chat", "manage"]}},
                           "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 3650},
-                          "allowed_origins": {"type": "array", "minItems": 1, "maxItems": 20, "items": {"type": "string", "description": "scheme://host[:port]"}}},
+                          "allowed_origins": {"type": ["array", "null"], "minItems": 1, "maxItems": 20,
+                                              "items": {"type": "string", "maxLength": 200, "pattern": ORIGIN,
+                                                        "description": "scheme://host[:port]"},
+                                              "description": "browser origins the key may be used from; null or absent: any (a server key)"}},
                          ["name", "scopes"]),
     "ApiKeyCreated": obj({"id": S, "name": S, "key": {"type": "string", "description": "crk_…, shown once"}, "scopes": arr(S), "created_at": S,
                           "last_used_at": nullable(S), "expires_at": nullable(S), "allowed_origins": {"type": ["array", "null"], "items": S}},
@@ -41,12 +63,12 @@ schemas = {
     "InviteList": obj({"invites": arr(ref("Invite"))}, ["invites"]),
     "DeleteAccountRequest": obj({"password": S}, ["password"]),
     "ApiKeyList": obj({"api_keys": arr(ref("ApiKey"))}, ["api_keys"]),
-    "SearchRequest": obj({"query": {"type": "string", "minLength": 1, "maxLength": 4000}, "k": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5},
+    "SearchRequest": obj({"query": QUESTION, "k": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5},
                           "min_score": {"type": "number", "minimum": -1, "maximum": 1, "default": -1,
                                         "description": "drop hits whose fused score is below this"},
                           "method": {"enum": ["hybrid", "dense", "lexical"], "description": "default: the creator's pipeline retrieval.method (hybrid)"},
                           "context": {"type": "array", "maxItems": 100, "description": "earlier turns, oldest first; the last user turns shape a follow-up's query",
-                                      "items": obj({"role": {"enum": ["user", "assistant"]}, "content": {"type": "string", "minLength": 1, "maxLength": 4000}}, ["role", "content"])}},
+                                      "items": obj({"role": {"enum": ["user", "assistant"]}, "content": QUESTION}, ["role", "content"])}},
                          ["query"]),
     "Component": {"oneOf": [obj({"score": N, "rank": nullable(I)}, ["score", "rank"]), {"type": "null"}]},
     "Excerpt": obj({"text": S, "start": I, "end": I, "page_start": nullable(I), "page_end": nullable(I)}, ["text", "start", "end", "page_start", "page_end"]),
@@ -63,14 +85,14 @@ schemas = {
                     ["n", "chunk", "document", "page_start", "page_end", "start", "end", "quote", "score"]),
     "Usage": obj({"prompt_tokens": I, "completion_tokens": I}, ["prompt_tokens", "completion_tokens"]),
     "Timings": obj({"retrieval_ms": N, "embed_ms": N, "search_ms": N, "generation_ms": N, "total_ms": N}),
-    "MessageRequest": obj({"content": {"type": "string", "minLength": 1, "maxLength": 4000}, "stream": {"type": "boolean", "default": False}}, ["content"]),
+    "MessageRequest": obj({"content": QUESTION, "stream": {"type": "boolean", "default": False}}, ["content"]),
     "Message": obj({"id": S, "conversation_id": S, "role": {"enum": ["user", "assistant"]}, "content": S, "citations": arr(ref("Citation")),
                     "confidence": nullable(N), "mode": {"enum": ["generated", "extractive", None]}, "notice": nullable(S), "complete": B,
                     "usage": {"oneOf": [ref("Usage"), {"type": "null"}]}, "timings": {"oneOf": [ref("Timings"), {"type": "null"}]},
                     "retrieval_query": {"type": ["string", "null"], "description": "assistant messages only: what retrieval searched"}, "created_at": S},
                    ["id", "conversation_id", "role", "content", "citations", "confidence", "mode", "notice", "complete", "usage", "timings", "created_at"]),
     "MessageList": obj({"messages": arr(ref("Message")), "next_cursor": nullable(S)}, ["messages", "next_cursor"]),
-    "LegacyConversationRequest": obj({"query": {"type": "string", "minLength": 1}, "creator_id": S, "conversation_id": S}, ["query", "creator_id"]),
+    "LegacyConversationRequest": obj({"query": QUESTION, "creator_id": S, "conversation_id": S}, ["query", "creator_id"]),
     "LegacyConversationResponse": obj({"conversation_id": S, "answer": S, "citations": arr(ref("Citation")), "confidence": nullable(N), "mode": nullable(S)},
                                       ["conversation_id", "answer", "citations", "confidence", "mode"]),
     "Export": obj({"exported_at": S, "user": ref("User"),
@@ -109,6 +131,9 @@ schemas = {
                                                "finish_reason": {"enum": ["stop", "length"]}, "logprobs": {"type": "null"}}, ["index", "message", "finish_reason", "logprobs"])),
                            "usage": obj({"prompt_tokens": I, "completion_tokens": I, "total_tokens": I}, ["prompt_tokens", "completion_tokens", "total_tokens"]),
                            "coachrag": ref("CoachragExtension")}, ["id", "object", "created", "model", "choices", "usage", "coachrag"]),
+    "ServerSentEvent": obj({"event": {"enum": ["token", "citations", "done", "error"]}, "data": {"type": "string", "description": "JSON: {text} | {citations} | Message | Problem"},
+                            "id": S, "retry": I}, ["event", "data"]),
+    "ChatCompletionEvent": obj({"data": {"type": "string", "description": "JSON chat.completion.chunk, {\"error\": ...}, or [DONE]"}, "event": S, "id": S, "retry": I}, ["data"]),
     "JWKS": obj({"keys": arr(obj({"kty": S, "use": S, "alg": S, "kid": S, "n": S, "e": S}, ["kty", "kid", "n", "e"]))}, ["keys"]),
 }
 
@@ -123,13 +148,15 @@ BODY = {"400": problem("not a JSON object"), "413": problem("body over 64 KiB"),
 AUTH = {"401": problem("missing or invalid credentials")}
 def body(schema, required=True):
     return {"required": required, "content": {"application/json": {"schema": ref(schema)}}}
-PAGE = [{"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
-        {"name": "cursor", "in": "query", "required": False, "schema": S, "description": "a previous page's next_cursor"}]
+def page(maximum):
+    return [{"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": maximum}},
+            {"name": "cursor", "in": "query", "required": False, "schema": S, "description": "a previous page's next_cursor (any other: 422)"}]
 def op(tag, operation_id, summary, responses, request=None, secured=True, params=(), query=()):
     o = {"tags": [tag], "operationId": operation_id, "summary": summary, "responses": {**responses, **COMMON}}
     if request: o["requestBody"] = request; o["responses"].update(BODY)
     if secured: o["security"] = [{"bearer": []}]; o["responses"].update(AUTH)
     if params or query: o["parameters"] = [{"name": p, "in": "path", "required": True, "schema": S} for p in params] + list(query)
+    if query: o["responses"].setdefault("422", problem("a query parameter is invalid (named in errors)"))
     return o
 BUSY = {"503": problem("too many password checks in progress", retry=True)}
 SCOPE = {"403": problem("an API key without the route's scope")}
@@ -162,7 +189,7 @@ paths = {
                                       body("LoginRequest"), secured=False)},
     "/api/v1/auth/refresh": {"post": op("auth", "refresh", "Rotate a refresh token (reuse revokes its family).", {**ok("TokenResponse"), "401": problem("spent, expired or revoked")},
                                         body("RefreshRequest"), secured=False)},
-    "/api/v1/auth/logout": {"post": op("auth", "logout", "End the session.", NOCONTENT, body("LogoutRequest", required=False))},
+    "/api/v1/auth/logout": {"post": op("auth", "logout", "End the session.", {**NOCONTENT, "403": problem("an API key, which has no session (delete the key instead)")}, body("LogoutRequest", required=False))},
     "/api/v1/auth/me": {"get": op("auth", "me", "The caller.", ok("User"))},
     "/api/v1/auth/api-keys": {
         "post": op("auth", "createApiKey", "Create an API key (creators and admins; the `manage` scope).", {**ok("ApiKeyCreated", "created", "201"), "403": problem("members have no API keys, or a key without `manage`"), "409": problem("100 keys already")}, body("ApiKeyRequest")),
@@ -175,7 +202,7 @@ paths = {
     "/api/v1/creators/{creator}/conversations": {"post": op("conversations", "createConversation", "Start a conversation with the creator's bot.",
                                                             {**ok("Conversation", "created", "201"), "403": problem("not your tenant"), "404": problem("no such creator"), "409": problem("1000 conversations already")},
                                                             body("NewConversation", required=False), params=["creator"])},
-    "/api/v1/conversations": {"get": op("conversations", "listConversations", "The caller's conversations, most recently active first (limit ≤ 200, default 50).", {**ok("ConversationList"), **SCOPE}, query=PAGE)},
+    "/api/v1/conversations": {"get": op("conversations", "listConversations", "The caller's conversations, most recently active first (limit ≤ 200, default 50).", {**ok("ConversationList"), **SCOPE}, query=page(200))},
     "/api/v1/creators/{creator}/invites": {
         "post": op("auth", "createInvite", "An invite code into the creator's tenant (its creator or an admin; the `manage` scope).",
                    {**ok("Invite", "created", "201"), "403": problem("not the creator or an admin"), "404": problem("no such creator"), "409": problem("1000 live invites already")},
@@ -185,10 +212,10 @@ paths = {
     "/api/v1/creators/{creator}/invites/{id}": {"delete": op("auth", "revokeInvite", "Revoke an invite.", {**NOCONTENT, "403": problem("not the creator or an admin"), "404": problem("no such live invite")}, params=["creator", "id"])},
     "/api/v1/conversations/{id}": {"delete": op("conversations", "deleteConversation", "Delete one of the caller's conversations.", {**NOCONTENT, "404": problem("not yours")}, params=["id"])},
     "/api/v1/conversations/{id}/messages": {
-        "get": op("conversations", "listMessages", "The conversation's messages in order (limit ≤ 500, default 100).", {**ok("MessageList"), "404": problem("not yours")}, params=["id"], query=PAGE),
+        "get": op("conversations", "listMessages", "The conversation's messages in order (limit ≤ 500, default 100).", {**ok("MessageList"), "404": problem("not yours")}, params=["id"], query=page(500)),
         "post": op("conversations", "postMessage", "Ask; the answer is stored and returned (or streamed).", {
             "200": {"description": "the assistant's message; with stream=true, Server-Sent Events: `token` {text} as generated, `citations` {citations}, `done` Message, or `error` {status, detail}",
-                    "content": {"application/json": {"schema": ref("Message")}, "text/event-stream": {"schema": S}}},
+                    "content": {"application/json": {"schema": ref("Message")}, "text/event-stream": {"schema": ref("ServerSentEvent")}}},
             "403": problem("not your tenant"), "404": problem("not yours or no index"), "409": problem("1000 messages in the conversation already"),
             "503": problem("index unreadable, embedder mismatch, or too many questions being embedded", retry=True)},
             body("MessageRequest"), params=["id"]),
@@ -205,12 +232,12 @@ paths = {
                               {"200": {"description": "the stylesheet", "content": {"text/css": {"schema": S}}}, "304": {"description": "not modified"}}, secured=False)},
     "/chat/{creator}": {"get": op("widget", "widgetDemoPage", "A demo page embedding the widget (strict Content-Security-Policy); ?key=crk_… a chat key allowed from this origin.",
                                   {"200": {"description": "the page", "content": {"text/html": {"schema": S}}}, "404": problem("no such creator"), "422": problem("key is not an API key")},
-                                  secured=False, params=["creator"], query=[{"name": "key", "in": "query", "required": False, "schema": S}])},
+                                  secured=False, params=["creator"], query=[{"name": "key", "in": "query", "required": False, "schema": {"type": "string", "pattern": "^crk_[A-Za-z0-9_-]{1,124}$"}}])},
     "/v1/models": {"get": openai_op("listModels", "OpenAI-compatible: one model (coach-<creator>) per creator the caller may use.", ok("ModelList"))},
     "/v1/models/{model}": {"get": openai_op("retrieveModel", "OpenAI-compatible: one model.", {**ok("Model"), "404": openai_error("no such model, or not yours")}, params=["model"])},
     "/v1/chat/completions": {"post": openai_op("createChatCompletion", "OpenAI-compatible chat: the last user message answered from the creator's material (the `chat` scope); stateless unless store: true.", {
         "200": {"description": "a chat.completion; with stream: true, `data:` events of chat.completion.chunk objects, the last with finish_reason and `coachrag`, a usage chunk with stream_options.include_usage, then `data: [DONE]` (an error mid-stream: `data: {\"error\": ...}`)",
-                "content": {"application/json": {"schema": ref("ChatCompletion")}, "text/event-stream": {"schema": S}}},
+                "content": {"application/json": {"schema": ref("ChatCompletion")}, "text/event-stream": {"schema": ref("ChatCompletionEvent")}}},
         "403": openai_error("an API key without `chat`, or from an origin it does not allow"), "404": openai_error("no such model, or not yours; or no index"),
         "409": openai_error("store: true and the conversation is full"), "503": openai_error("index unreadable, embedder mismatch, or too many questions being embedded", retry=True)},
         body("ChatCompletionRequest"))},

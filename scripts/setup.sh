@@ -52,12 +52,13 @@ else
     || { echo "setup: model.safetensors checksum mismatch" >&2; exit 1; }
 fi
 
-# The test clients: the official openai package (the /v1 tests) and selenium (the widget's
-# browser tests), in a virtual environment of the project's own (git-ignored).
+# The test clients: the official openai package (the /v1 tests), selenium (the widget's browser
+# tests) and schemathesis (the OpenAPI conformance run), in a virtual environment of the
+# project's own (git-ignored).
 VENV=.venv
-PY_PACKAGES=(openai==3.57.0 selenium==4.51.0)
-if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import openai, selenium" 2>/dev/null \
-   && [ "$("$VENV/bin/python" -c 'import openai, selenium; print(openai.__version__, selenium.__version__)')" = "3.57.0 4.51.0" ]; then
+PY_PACKAGES=(openai==3.57.0 selenium==4.51.0 schemathesis==4.32.5)
+if [ -x "$VENV/bin/python" ] \
+   && [ "$("$VENV/bin/python" -c 'import openai, selenium, schemathesis; print(openai.__version__, selenium.__version__, schemathesis.__version__)' 2>/dev/null)" = "3.57.0 4.51.0 4.32.5" ]; then
   echo "setup: test clients present in $VENV"
 else
   echo "setup: installing ${PY_PACKAGES[*]} into $VENV"

@@ -115,6 +115,7 @@ extension ChatCompletionRequest: Decodable {
         if let n = try optional(Int.self, "n"), n != 1 { throw APIError.invalid("n", "must be 1 (one answer per request)") }
         if try optional(Bool.self, "logprobs") == true { throw APIError.invalid("logprobs", "log probabilities are not available") }
         for name in ["tools", "functions"] where container.contains(Key(name)) {
+            if try container.decodeNil(forKey: Key(name)) { continue }
             if let list = try? container.decode([JSONValue].self, forKey: Key(name)), list.isEmpty { continue }
             throw APIError.invalid(name, "tool calls are not supported; the coach answers from its material")
         }

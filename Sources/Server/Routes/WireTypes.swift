@@ -84,10 +84,27 @@ struct APIKeyBody: JSONRequestBody {
 
     /// `scheme://host[:port]` lower-cased, or nil when `text` is not one (a path, a query or
     /// another scheme than http/https is not an origin).
+    /// A browser origin, `http(s)://host[:port]`, lower-cased: the host is dot-separated labels
+    /// of letters, digits and inner hyphens, the port 1–65535 (docs/openapi.py has the same rule
+    /// as a pattern). Anything else (a path, a wildcard, user info) is not an origin.
     static func origin(_ text: String) -> String? {
-        guard text.count <= 200, let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              let host = url.host, !host.isEmpty, url.path.isEmpty, url.query == nil, url.fragment == nil, url.user == nil else { return nil }
-        return "\(scheme)://\(host.lowercased())" + (url.port.map { ":\($0)" } ?? "")
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        let lowered = text.lowercased()
+        guard lowered.count <= 200, let separator = lowered.range(of: "://") else { return nil }
+        let scheme = lowered[..<separator.lowerBound]
+        guard scheme == "http" || scheme == "https" else { return nil }
+        let authority = lowered[separator.upperBound...]
+        let parts = authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let labels = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        let validLabel: (Substring) -> Bool = { label in
+            guard let first = label.first, let last = label.last, first != "-", last != "-" else { return false }
+            return label.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" }
+        }
+        guard labels.allSatisfy(validLabel) else { return nil }
+        if parts.count == 2 {
+            guard let port = Int(parts[1]), (1...65535).contains(port), parts[1].first != "0", parts[1].allSatisfy(\.isASCII) else { return nil }
+        }
+        return lowered
     }
 }
 
@@ -134,7 +151,8 @@ struct SearchBody: JSONRequestBody {
         query = try container.decode(String.self, forKey: .query) { Self.questionProblem($0) }
         k = try container.decodeIfPresent(Int.self, forKey: .k) ?? 5
         if !(1...50).contains(k) { throw APIError.invalid("k", "must be between 1 and 50") }
-        min_score = try container.decodeIfPresent(Float.self, forKey: .min_score) ?? -1
+        // As a Double first: a JSON number too small for a Float (a subnormal) is still a number.
+        min_score = Float(try container.decodeIfPresent(Double.self, forKey: .min_score) ?? -1)
         if !(-1...1).contains(min_score) { throw APIError.invalid("min_score", "must be between -1 and 1") }
         context = try Self.turns(container, .context)
         if let name = try container.decodeIfPresent(String.self, forKey: .method) {
@@ -150,6 +168,8 @@ struct SearchBody: JSONRequestBody {
         let bodies: [TurnBody]
         do {
             bodies = try container.decodeIfPresent([TurnBody].self, forKey: key) ?? []
+        } catch let error as TurnBody.UnknownField {
+            throw APIError.invalid(name, "turns have only role and content; \"\(error.name)\" is not a field")
         } catch {
             throw APIError.invalid(name, "must be a list of {\"role\": \"user\" or \"assistant\", \"content\": string}")
         }
@@ -169,8 +189,29 @@ struct SearchBody: JSONRequestBody {
     }
 }
 
-/// One `context` turn as sent, before its role and content are checked.
-private struct TurnBody: Decodable { var role: String; var content: String }
+/// One `context` turn as sent, before its role and content are checked; other fields are refused.
+private struct TurnBody: Decodable {
+    struct UnknownField: Error { var name: String }
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+    var role: String
+    var content: String
+
+    enum CodingKeys: String, CodingKey { case role, content }
+
+    init(from decoder: any Decoder) throws {
+        if let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.first(where: { CodingKeys(rawValue: $0.stringValue) == nil }) {
+            throw UnknownField(name: unknown.stringValue)
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        role = try container.decode(String.self, forKey: .role)
+        content = try container.decode(String.self, forKey: .content)
+    }
+}
 
 struct NewConversationBody: JSONRequestBody {
     static let fields: Set<String> = ["title"]
