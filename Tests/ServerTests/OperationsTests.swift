@@ -3,6 +3,7 @@ import Foundation
 import NIOHTTP1
 @testable import Server
 import Testing
+import TestSupport
 
 /// Health, readiness, metrics, the OpenAPI document, request ids, limits and problem documents.
 @Suite("Operations") struct OperationsTests {
@@ -130,6 +131,10 @@ import Testing
             return "\(description.method.rawValue) /\(path)".replacingOccurrences(of: "${", with: "{").replacingOccurrences(of: ":", with: "")
         })
         #expect(documented == routed, "only documented: \(documented.subtracting(routed).sorted()); only routed: \(routed.subtracting(documented).sorted())")
+        // The prose reference names every operation too, so it cannot drift from the document.
+        let prose = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("docs/http-api.md"), encoding: .utf8)
+        let undescribed = documented.filter { !prose.contains("`\($0)") }.sorted()
+        #expect(undescribed.isEmpty, "docs/http-api.md does not describe \(undescribed)")
     }
 
     @Test func requestIDsProblemsAndLimits() async throws {
