@@ -95,6 +95,20 @@ import TestSupport
         #expect((unknown["messages"] as? [[String: Any]])?.map { $0["role"] as? String ?? "" } == ["user"])
     }
 
+    @Test func rateLimitedAndOfflineAreSaidInWords() async throws {
+        let server = try await ServerHarness.start { $0.browserKeyRateLimitPerSecond = 0.01; $0.browserKeyRateLimitBurst = 1 }
+        defer { Task { await server.stop() } }
+        let key = try await Self.widgetKey(server)
+        let report = try await Self.run(["errors", "http://127.0.0.1:\(server.port)", key])
+        #expect(((report["first"] as? [String: Any])?["citations"] as? [Any])?.count == 1, "\(report["first"] ?? "")")
+        let limited = try #require(report["limited"] as? [String: Any])
+        #expect((limited["status"] as? String)?.hasPrefix("Too many questions right now; try again in ") == true, "\(limited)")
+        let offline = try #require(report["offline"] as? [String: Any])
+        #expect(offline["status"] as? String == "You appear to be offline; check the connection and ask again.", "\(offline)")
+        // Neither failure leaves an empty answer behind.
+        #expect((offline["messages"] as? [[String: Any]])?.compactMap { $0["role"] as? String } == ["user", "assistant", "user", "user"])
+    }
+
     @Test func corsAnswersPreflightsOnlyForAllowedOriginsAndTheKeyChecksItsOwnList() async throws {
         let server = try await ServerHarness.start()
         defer { Task { await server.stop() } }

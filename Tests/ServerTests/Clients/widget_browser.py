@@ -4,6 +4,7 @@ chromium-driver, through selenium) and prints what it saw as one JSON object; th
     widget_browser.py main BASE_URL KEY SCREENSHOT      (ask, streaming, reload, keyboard, mobile, CSP)
     widget_browser.py markup BASE_URL KEY               (an answer full of markup stays text)
     widget_browser.py cross_origin BASE_URL CREATOR_TOKEN (a page on another origin: allowed, refused)
+    widget_browser.py errors BASE_URL KEY               (rate limited and offline, said in words)
     widget_browser.py first_token BASE_URL KEY COUNT    (coachrag-bench: ms from Send to the first rendered token)
 """
 import json
@@ -187,6 +188,19 @@ def cross_origin(base, creator_token):
     return report
 
 
+def errors(base, key):
+    """The widget's error states, said in words: rate limited (the key allows one request), offline."""
+    driver = browser()
+    try:
+        driver.get(f"{base}/chat/demo?key={key}")
+        report = {"first": ask(driver, QUESTION), "limited": ask(driver, "And for teenagers?", wait_for_citation=False, timeout=20)}
+        driver.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+        report["offline"] = ask(driver, "How much water should I drink?", wait_for_citation=False, timeout=20)
+        return report
+    finally:
+        driver.quit()
+
+
 def first_token(base, key, count):
     """For coachrag-bench: each question new (no query cache), in a fresh session."""
     driver = browser()
@@ -209,5 +223,5 @@ def first_token(base, key, count):
 
 if __name__ == "__main__":
     scenario, arguments = sys.argv[1], sys.argv[2:]
-    result = {"main": main, "markup": markup, "cross_origin": cross_origin, "first_token": first_token}[scenario](*arguments)
+    result = {"main": main, "markup": markup, "cross_origin": cross_origin, "errors": errors, "first_token": first_token}[scenario](*arguments)
     print(json.dumps(result))
