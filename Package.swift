@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
     ],
     targets: [
         // MARK: C libraries (installed by scripts/setup.sh)
@@ -38,7 +39,8 @@ let package = Package(
 
         // MARK: Libraries, lowest layer first
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=fast"])]),
-        .target(name: "Documents", dependencies: ["CPoppler", "CLibXML2", "CZip"], swiftSettings: swiftSettings),
+        .target(name: "Documents", dependencies: ["CPoppler", "CLibXML2", "CZip", .product(name: "Subprocess", package: "swift-subprocess")],
+                swiftSettings: swiftSettings),
         .target(
             name: "Tokenization",
             exclude: ["Resources/SOURCE.md"],

@@ -1,9 +1,12 @@
 public import Foundation
+import Subprocess
 
 /// Runs PDF extraction in a child process, so a parser crash, hang or memory blow-up costs one
 /// file, not the batch. The child is the same executable started with a hidden worker command
-/// (`coachrag _pdf-worker`), which calls `PDFWorker.run`; the parent enforces the time limit by
-/// killing it, the child caps its own address space with `setrlimit` before parsing.
+/// (`coachrag _pdf-worker`), which calls `PDFWorker.run`, through swift-subprocess (async, its
+/// reply read up to a size limit, the child killed when the time limit passes or the caller is
+/// cancelled, waited for without a pid-reuse race); the child caps its own address space with
+/// `setrlimit` before parsing.
 public struct PDFWorkerCommand: Sendable, Hashable {
     /// The executable to start (normally the running `coachrag` binary).
     public var executable: URL
@@ -21,6 +24,8 @@ enum IsolatedPDFExtractor {
         let outcome: WorkerOutcome
         do {
             outcome = try await runWorker(path: path, worker: worker, limits: limits)
+        } catch let error as SubprocessError where error.code == .outputLimitExceeded {
+            throw DocumentError(.parserCrashed, path: path, "the PDF parser's answer was larger than \(maxReplyBytes >> 20) MiB")
         } catch {
             throw DocumentError(.unreadable, path: path, "could not start the PDF worker \(worker.executable.path): \(error)")
         }
@@ -46,46 +51,31 @@ enum IsolatedPDFExtractor {
         case timedOut
     }
 
+    /// The largest reply a worker may write: the extracted text of the largest accepted file,
+    /// JSON-escaped, fits many times over.
+    static let maxReplyBytes = 256 << 20
+
     private static func runWorker(path: String, worker: PDFWorkerCommand, limits: ExtractionLimits) async throws -> WorkerOutcome {
-        let process = Process()
-        process.executableURL = worker.executable
-        process.arguments = worker.arguments + ["--max-memory-bytes", String(limits.pdfWorkerMemoryBytes), "--", path]
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        // A parser crash should end the worker at once: no Swift backtracer in the child.
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "enable=no"
-        process.environment = environment
-        try process.run()
-
-        let timedOut = TimeoutFlag()
-        let pid = process.processIdentifier
-        let killer = DispatchWorkItem {
-            timedOut.set()
-            kill(pid, SIGKILL)
-        }
-        DispatchQueue.global().asyncAfter(deadline: .now() + limits.pdfTimeoutSeconds, execute: killer)
-
-        let output: Data = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let data = stdout.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: data)
+        let arguments = Arguments(worker.arguments + ["--max-memory-bytes", String(limits.pdfWorkerMemoryBytes), "--", path])
+        return try await withThrowingTaskGroup(of: WorkerOutcome.self) { group in
+            group.addTask {
+                // A parser crash should end the worker at once: no Swift backtracer in the child.
+                let result = try await run(.path(.init(worker.executable.path)), arguments: arguments,
+                                           environment: .inherit.updating(["SWIFT_BACKTRACE": "enable=no"]),
+                                           input: .none, output: .bytes(limit: maxReplyBytes), error: .discarded)
+                switch result.terminationStatus {
+                case .exited(let status): return .exited(status, Data(result.standardOutput))
+                case .signaled(let signal): return .signalled(signal)
+                }
             }
+            group.addTask {
+                try await Task.sleep(for: .seconds(limits.pdfTimeoutSeconds))
+                return .timedOut
+            }
+            // The first to finish decides; cancelling the other kills a worker still running.
+            defer { group.cancelAll() }
+            guard let outcome = try await group.next() else { return .timedOut }
+            return outcome
         }
-        killer.cancel()
-        if timedOut.isSet { return .timedOut }
-        if process.terminationReason == .uncaughtSignal { return .signalled(process.terminationStatus) }
-        return .exited(process.terminationStatus, output)
     }
-}
-
-/// A one-way flag set from the timeout queue and read after the child exits.
-private final class TimeoutFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
 }
