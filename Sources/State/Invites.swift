@@ -34,10 +34,10 @@ extension StateStore {
     /// Invites a creator may hold that are neither expired nor revoked.
     public static let maxLiveInvitesPerCreator = 1_000
 
-    public func createInvite(creator: String, codeHash: String, createdBy: String, expiresAt: Date, maxUses: Int) throws -> Invite {
+    public func createInvite(creator: String, codeHash: String, createdBy: String, expiresAt: Date, maxUses: Int) async throws -> Invite {
         let invite = Invite(id: Self.newID(), creator: creator, codeHash: codeHash, createdBy: createdBy, createdAt: Date(), expiresAt: expiresAt,
                             maxUses: maxUses, uses: 0, revokedAt: nil)
-        try pool.write { db in
+        try await pool.write { db in
             let live = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invites WHERE creator = ? AND revoked_at IS NULL AND expires_at > ?",
                                         arguments: [creator, Date()]) ?? 0
             guard live < Self.maxLiveInvitesPerCreator else { throw StateError.limitReached("live invites per creator", Self.maxLiveInvitesPerCreator) }
@@ -46,13 +46,13 @@ extension StateStore {
         return invite
     }
 
-    public func invites(creator: String) throws -> [Invite] {
-        try pool.read { db in try Invite.filter(Column("creator") == creator).order(Column("created_at").desc).fetchAll(db) }
+    public func invites(creator: String) async throws -> [Invite] {
+        try await pool.read { db in try Invite.filter(Column("creator") == creator).order(Column("created_at").desc).fetchAll(db) }
     }
 
     /// Revokes an invite of `creator`; false when it has no such invite.
-    public func revokeInvite(id: String, creator: String) throws -> Bool {
-        try pool.write { db in
+    public func revokeInvite(id: String, creator: String) async throws -> Bool {
+        try await pool.write { db in
             try db.execute(sql: "UPDATE invites SET revoked_at = ? WHERE id = ? AND creator = ? AND revoked_at IS NULL", arguments: [Date(), id, creator])
             return db.changesCount > 0
         }
@@ -62,9 +62,9 @@ extension StateStore {
     /// transaction. `invalidInvite` when the code is unknown, of another creator, used up,
     /// expired or revoked; `emailTaken` (and the use not spent) when the email has an account.
     @discardableResult
-    public func registerMember(email: String, passwordHash: String, creator: String, inviteHash: String, now: Date = Date()) throws -> User {
+    public func registerMember(email: String, passwordHash: String, creator: String, inviteHash: String, now: Date = Date()) async throws -> User {
         let email = try Self.normalisedEmail(email)
-        return try pool.write { db in
+        return try await pool.write { db in
             guard let invite = try Invite.filter(Column("code_hash") == inviteHash).fetchOne(db), invite.creator == creator,
                   invite.revokedAt == nil, invite.expiresAt > now, invite.uses < invite.maxUses else { throw StateError.invalidInvite }
             if try User.filter(Column("email") == email).fetchOne(db) != nil { throw StateError.emailTaken(email) }

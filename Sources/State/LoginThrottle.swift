@@ -34,9 +34,9 @@ extension StateStore {
     /// guesses cannot all slip in between a check and a later count. A success then clears the
     /// count (`loginSucceeded`). Rows whose window and lockout have passed are purged on the way,
     /// so failed logins cannot fill the disk.
-    public func admitLoginAttempt(email: String, client: String, throttle: LoginThrottle, now: Date = Date()) throws -> LoginAdmission {
+    public func admitLoginAttempt(email: String, client: String, throttle: LoginThrottle, now: Date = Date()) async throws -> LoginAdmission {
         let addressKey = "address|\(email)|\(client)", accountKey = "account|\(email)"
-        return try pool.write { db in
+        return try await pool.write { db in
             try db.execute(sql: "DELETE FROM login_failures WHERE expires_at < ?", arguments: [now])
             var rows: [String: (failures: Int, start: Date, lockedUntil: Date?)] = [:]
             for key in [addressKey, accountKey] {
@@ -69,14 +69,14 @@ extension StateStore {
     }
 
     /// The password was right: the attempt no longer counts against the account or address.
-    public func loginSucceeded(email: String, client: String) throws {
-        try pool.write { db in
+    public func loginSucceeded(email: String, client: String) async throws {
+        try await pool.write { db in
             try db.execute(sql: "DELETE FROM login_failures WHERE key IN (?, ?)", arguments: ["address|\(email)|\(client)", "account|\(email)"])
         }
     }
 
     /// Rows of the login-failure table: what the purge leaves (operators and tests check it).
-    public func loginFailureRows() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM login_failures") ?? 0 }
+    public func loginFailureRows() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM login_failures") ?? 0 }
     }
 }

@@ -13,9 +13,9 @@ public enum RefreshOutcome: Sendable, Equatable {
 
 extension StateStore {
     /// Starts a session family and stores its first refresh token (by hash).
-    public func startSession(userID: String, refreshHash: String, expiresAt: Date) throws -> String {
+    public func startSession(userID: String, refreshHash: String, expiresAt: Date) async throws -> String {
         let family = Self.newID()
-        try pool.write { db in
+        try await pool.write { db in
             try SessionFamily(id: family, userID: userID, createdAt: Date(), revokedAt: nil).insert(db)
             try RefreshTokenRecord(tokenHash: refreshHash, familyID: family, userID: userID, expiresAt: expiresAt, spentAt: nil).insert(db)
         }
@@ -24,8 +24,8 @@ extension StateStore {
 
     /// Spends `hash` and, when it was live, stores `nextHash` in the same family, atomically.
     /// A spent token presented again revokes its family (the thief and the owner both lose it).
-    public func rotateRefreshToken(hash: String, nextHash: String, nextExpiresAt: Date, now: Date = Date()) throws -> RefreshOutcome {
-        try pool.write { db -> RefreshOutcome in
+    public func rotateRefreshToken(hash: String, nextHash: String, nextExpiresAt: Date, now: Date = Date()) async throws -> RefreshOutcome {
+        try await pool.write { db -> RefreshOutcome in
             guard let token = try RefreshTokenRecord.fetchOne(db, key: hash),
                   let family = try SessionFamily.fetchOne(db, key: token.familyID) else { return .invalid }
             if token.spentAt != nil {
@@ -41,19 +41,19 @@ extension StateStore {
 
     /// True while the session exists and is not revoked (checked on every authenticated request,
     /// so logout and account deletion end access tokens at once).
-    public func sessionIsLive(familyID: String, userID: String) throws -> Bool {
-        try pool.read { db in
+    public func sessionIsLive(familyID: String, userID: String) async throws -> Bool {
+        try await pool.read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM session_families WHERE id = ? AND user_id = ? AND revoked_at IS NULL)", arguments: [familyID, userID]) ?? false
         }
     }
 
-    public func revokeSession(familyID: String, userID: String) throws {
-        try pool.write { db in
+    public func revokeSession(familyID: String, userID: String) async throws {
+        try await pool.write { db in
             try db.execute(sql: "UPDATE session_families SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL", arguments: [Date(), familyID, userID])
         }
     }
 
-    public func sessions(userID: String) throws -> [SessionFamily] {
-        try pool.read { db in try SessionFamily.filter(Column("user_id") == userID).order(Column("created_at")).fetchAll(db) }
+    public func sessions(userID: String) async throws -> [SessionFamily] {
+        try await pool.read { db in try SessionFamily.filter(Column("user_id") == userID).order(Column("created_at")).fetchAll(db) }
     }
 }

@@ -35,15 +35,15 @@ public final class StateStore: Sendable {
     }
 
     /// A cheap readiness probe.
-    public func check() throws {
-        _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    public func check() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
     /// The database's size in bytes (pages × page size, as of the latest commit, whether or not
     /// it has been checkpointed out of the write-ahead log; the log itself is reused and stays
     /// under SQLite's auto-checkpoint of 1,000 pages, about 4 MB).
-    public func databaseBytes() throws -> Int {
-        try pool.read { db in
+    public func databaseBytes() async throws -> Int {
+        try await pool.read { db in
             (try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0) * (try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
         }
     }

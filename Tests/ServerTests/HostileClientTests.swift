@@ -9,10 +9,10 @@ import Testing
 /// decides), each asserting the outcome.
 @Suite("Hostile clients") struct HostileClientTests {
     /// Bytes of the state database (committed pages, checkpointed or not).
-    func stateBytes(_ server: ServerHarness) throws -> Int {
+    func stateBytes(_ server: ServerHarness) async throws -> Int {
         let state = try StateStore(directory: server.configuration.stateDirectory)
         defer { try? state.close() }
-        return try state.databaseBytes()
+        return try await state.databaseBytes()
     }
 
     func randomLetters(_ count: Int) -> String {
@@ -23,7 +23,7 @@ import Testing
         let server = try await ServerHarness.start()
         defer { Task { await server.stop() } }
         _ = try await server.login("member@demo.test")
-        let before = try stateBytes(server)
+        let before = try await stateBytes(server)
         var invalid: [Int] = [], wrong: [Int] = []
         // Half valid-length unknown addresses (each a fresh account: Argon2 runs), half overlong.
         try await withThrowingTaskGroup(of: (Bool, Int).self) { group in
@@ -40,7 +40,7 @@ import Testing
         }
         #expect(invalid.count == 250 && invalid.allSatisfy { $0 == 422 })
         #expect(wrong.count == 250 && wrong.allSatisfy { $0 == 401 })
-        let grown = try stateBytes(server) - before
+        let grown = try await stateBytes(server) - before
         #expect(grown < 1 << 20, "the database grew \(grown) bytes")
     }
 

@@ -74,8 +74,8 @@ import Tokenization
         #expect(login.status == 401)
         // Nothing of theirs is left in the database file.
         let state = try State.StateStore(directory: server.stateDirectory)
-        #expect(try state.user(email: "member@demo.test") == nil)
-        #expect(try state.messages(conversationID: id).items.isEmpty)
+        #expect(try await state.user(email: "member@demo.test") == nil)
+        #expect(try await state.messages(conversationID: id).items.isEmpty)
         try state.close()
     }
 }

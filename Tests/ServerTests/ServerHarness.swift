@@ -65,7 +65,7 @@ final class ServerHarness: Sendable {
         for (creator, texts) in passages { try await publishIndex(creator: creator, texts: texts, root: configuration.indexRoot) }
         let state = try StateStore(directory: configuration.stateDirectory)
         let hash = try await PasswordHasher().hash(password)
-        for user in users { try state.createUser(email: user.email, passwordHash: hash, role: user.role, creator: user.creator) }
+        for user in users { try await state.createUser(email: user.email, passwordHash: hash, role: user.role, creator: user.creator) }
         try state.close()
         return try await launch(root: root, ollama: ollama, configuration: configuration)
     }

@@ -9,155 +9,155 @@ import Testing
         return (try StateStore(directory: directory), directory)
     }
 
-    @Test func usersFollowTheRoleRules() throws {
+    @Test func usersFollowTheRoleRules() async throws {
         let (state, directory) = try store()
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(throws: StateError.unknownCreator("demo")) { try state.createUser(email: "m@x.test", passwordHash: "h", role: .member, creator: "demo") }
-        try state.createUser(email: "Coach@X.test ", passwordHash: "h", role: .creator, creator: "demo")
-        #expect(try state.creatorExists("demo"))
-        #expect(try state.user(email: "coach@x.test")?.role == .creator)
-        #expect(throws: StateError.emailTaken("coach@x.test")) { try state.createUser(email: "COACH@x.test", passwordHash: "h", role: .member, creator: "demo") }
-        #expect(throws: StateError.creatorNotAllowed) { try state.createUser(email: "a@x.test", passwordHash: "h", role: .admin, creator: "demo") }
-        #expect(throws: StateError.creatorRequired(.member)) { try state.createUser(email: "m@x.test", passwordHash: "h", role: .member, creator: nil) }
-        #expect(throws: StateError.invalidEmail("not-an-email")) { try state.createUser(email: "not-an-email", passwordHash: "h", role: .admin, creator: nil) }
+        await #expect(throws: StateError.unknownCreator("demo")) { try await state.createUser(email: "m@x.test", passwordHash: "h", role: .member, creator: "demo") }
+        try await state.createUser(email: "Coach@X.test ", passwordHash: "h", role: .creator, creator: "demo")
+        #expect(try await state.creatorExists("demo"))
+        #expect(try await state.user(email: "coach@x.test")?.role == .creator)
+        await #expect(throws: StateError.emailTaken("coach@x.test")) { try await state.createUser(email: "COACH@x.test", passwordHash: "h", role: .member, creator: "demo") }
+        await #expect(throws: StateError.creatorNotAllowed) { try await state.createUser(email: "a@x.test", passwordHash: "h", role: .admin, creator: "demo") }
+        await #expect(throws: StateError.creatorRequired(.member)) { try await state.createUser(email: "m@x.test", passwordHash: "h", role: .member, creator: nil) }
+        await #expect(throws: StateError.invalidEmail("not-an-email")) { try await state.createUser(email: "not-an-email", passwordHash: "h", role: .admin, creator: nil) }
     }
 
-    @Test func refreshTokensRotateOnceAndReuseRevokesTheFamily() throws {
+    @Test func refreshTokensRotateOnceAndReuseRevokesTheFamily() async throws {
         let (state, directory) = try store()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let user = try state.createUser(email: "a@x.test", passwordHash: "h", role: .admin, creator: nil)
-        let family = try state.startSession(userID: user.id, refreshHash: "t1", expiresAt: Date().addingTimeInterval(60))
-        #expect(try state.rotateRefreshToken(hash: "t1", nextHash: "t2", nextExpiresAt: Date().addingTimeInterval(60)) == .rotated(userID: user.id, familyID: family))
-        #expect(try state.rotateRefreshToken(hash: "t1", nextHash: "t3", nextExpiresAt: Date().addingTimeInterval(60)) == .reused)
-        #expect(try state.rotateRefreshToken(hash: "t2", nextHash: "t4", nextExpiresAt: Date().addingTimeInterval(60)) == .invalid)
-        #expect(try state.sessionIsLive(familyID: family, userID: user.id) == false)
-        #expect(try state.rotateRefreshToken(hash: "unknown", nextHash: "t5", nextExpiresAt: Date()) == .invalid)
-        let expired = try state.startSession(userID: user.id, refreshHash: "old", expiresAt: Date().addingTimeInterval(-1))
-        #expect(try state.rotateRefreshToken(hash: "old", nextHash: "t6", nextExpiresAt: Date()) == .invalid)
-        #expect(try state.sessionIsLive(familyID: expired, userID: user.id))
+        let user = try await state.createUser(email: "a@x.test", passwordHash: "h", role: .admin, creator: nil)
+        let family = try await state.startSession(userID: user.id, refreshHash: "t1", expiresAt: Date().addingTimeInterval(60))
+        #expect(try await state.rotateRefreshToken(hash: "t1", nextHash: "t2", nextExpiresAt: Date().addingTimeInterval(60)) == .rotated(userID: user.id, familyID: family))
+        #expect(try await state.rotateRefreshToken(hash: "t1", nextHash: "t3", nextExpiresAt: Date().addingTimeInterval(60)) == .reused)
+        #expect(try await state.rotateRefreshToken(hash: "t2", nextHash: "t4", nextExpiresAt: Date().addingTimeInterval(60)) == .invalid)
+        #expect(try await state.sessionIsLive(familyID: family, userID: user.id) == false)
+        #expect(try await state.rotateRefreshToken(hash: "unknown", nextHash: "t5", nextExpiresAt: Date()) == .invalid)
+        let expired = try await state.startSession(userID: user.id, refreshHash: "old", expiresAt: Date().addingTimeInterval(-1))
+        #expect(try await state.rotateRefreshToken(hash: "old", nextHash: "t6", nextExpiresAt: Date()) == .invalid)
+        #expect(try await state.sessionIsLive(familyID: expired, userID: user.id))
     }
 
-    @Test func attemptsAreCountedBeforeTheCheckAndLockAfterTheLimit() throws {
+    @Test func attemptsAreCountedBeforeTheCheckAndLockAfterTheLimit() async throws {
         let (state, directory) = try store()
         defer { try? FileManager.default.removeItem(at: directory) }
         let now = Date()
         let throttle = LoginThrottle(limit: 3, window: 60, lockout: 120, accountLimit: 100)
         for offset in 0..<3 {
-            #expect(try state.admitLoginAttempt(email: "a@x.test", client: "1.2.3.4", throttle: throttle, now: now.addingTimeInterval(Double(offset))) == .allowed)
+            #expect(try await state.admitLoginAttempt(email: "a@x.test", client: "1.2.3.4", throttle: throttle, now: now.addingTimeInterval(Double(offset))) == .allowed)
         }
-        guard case .refused(let wait) = try state.admitLoginAttempt(email: "a@x.test", client: "1.2.3.4", throttle: throttle, now: now.addingTimeInterval(3)) else {
+        guard case .refused(let wait) = try await state.admitLoginAttempt(email: "a@x.test", client: "1.2.3.4", throttle: throttle, now: now.addingTimeInterval(3)) else {
             Issue.record("the 4th attempt was admitted"); return
         }
         #expect((118...120).contains(wait))
         // Another address is its own count; the lockout ends.
-        #expect(try state.admitLoginAttempt(email: "a@x.test", client: "5.6.7.8", throttle: throttle, now: now.addingTimeInterval(3)) == .allowed)
-        #expect(try state.admitLoginAttempt(email: "a@x.test", client: "1.2.3.4", throttle: throttle, now: now.addingTimeInterval(200)) == .allowed)
+        #expect(try await state.admitLoginAttempt(email: "a@x.test", client: "5.6.7.8", throttle: throttle, now: now.addingTimeInterval(3)) == .allowed)
+        #expect(try await state.admitLoginAttempt(email: "a@x.test", client: "1.2.3.4", throttle: throttle, now: now.addingTimeInterval(200)) == .allowed)
         // A success clears the count.
-        try state.loginSucceeded(email: "b@x.test", client: "1.2.3.4")
-        for _ in 0..<2 { _ = try state.admitLoginAttempt(email: "b@x.test", client: "1.2.3.4", throttle: throttle, now: now) }
-        try state.loginSucceeded(email: "b@x.test", client: "1.2.3.4")
-        for _ in 0..<3 { #expect(try state.admitLoginAttempt(email: "b@x.test", client: "1.2.3.4", throttle: throttle, now: now) == .allowed) }
+        try await state.loginSucceeded(email: "b@x.test", client: "1.2.3.4")
+        for _ in 0..<2 { _ = try await state.admitLoginAttempt(email: "b@x.test", client: "1.2.3.4", throttle: throttle, now: now) }
+        try await state.loginSucceeded(email: "b@x.test", client: "1.2.3.4")
+        for _ in 0..<3 { #expect(try await state.admitLoginAttempt(email: "b@x.test", client: "1.2.3.4", throttle: throttle, now: now) == .allowed) }
     }
 
-    @Test func anAccountBacksOffWhateverTheAddress() throws {
+    @Test func anAccountBacksOffWhateverTheAddress() async throws {
         let (state, directory) = try store()
         defer { try? FileManager.default.removeItem(at: directory) }
         let now = Date()
         let throttle = LoginThrottle(limit: 3, window: 600, lockout: 600, accountLimit: 4, maxBackoff: 60)
-        for client in 0..<4 { #expect(try state.admitLoginAttempt(email: "a@x.test", client: "10.0.0.\(client)", throttle: throttle, now: now) == .allowed) }
+        for client in 0..<4 { #expect(try await state.admitLoginAttempt(email: "a@x.test", client: "10.0.0.\(client)", throttle: throttle, now: now) == .allowed) }
         // The 4th failure across addresses starts the backoff (1 s, then 2 s, 4 s… ≤ 60 s).
-        #expect(try state.admitLoginAttempt(email: "a@x.test", client: "10.0.0.9", throttle: throttle, now: now) == .refused(retryAfter: 1))
-        #expect(try state.admitLoginAttempt(email: "a@x.test", client: "10.0.0.9", throttle: throttle, now: now.addingTimeInterval(1.5)) == .allowed)
-        #expect(try state.admitLoginAttempt(email: "a@x.test", client: "10.0.0.8", throttle: throttle, now: now.addingTimeInterval(2)) == .refused(retryAfter: 2))
+        #expect(try await state.admitLoginAttempt(email: "a@x.test", client: "10.0.0.9", throttle: throttle, now: now) == .refused(retryAfter: 1))
+        #expect(try await state.admitLoginAttempt(email: "a@x.test", client: "10.0.0.9", throttle: throttle, now: now.addingTimeInterval(1.5)) == .allowed)
+        #expect(try await state.admitLoginAttempt(email: "a@x.test", client: "10.0.0.8", throttle: throttle, now: now.addingTimeInterval(2)) == .refused(retryAfter: 2))
         // Other accounts are untouched.
-        #expect(try state.admitLoginAttempt(email: "b@x.test", client: "10.0.0.9", throttle: throttle, now: now) == .allowed)
+        #expect(try await state.admitLoginAttempt(email: "b@x.test", client: "10.0.0.9", throttle: throttle, now: now) == .allowed)
     }
 
-    @Test func expiredAttemptRowsArePurged() throws {
+    @Test func expiredAttemptRowsArePurged() async throws {
         let (state, directory) = try store()
         defer { try? FileManager.default.removeItem(at: directory) }
         let now = Date()
         let throttle = LoginThrottle(limit: 3, window: 60, lockout: 60, accountLimit: 10)
-        for index in 0..<50 { _ = try state.admitLoginAttempt(email: "u\(index)@x.test", client: "1.1.1.1", throttle: throttle, now: now) }
-        #expect(try state.loginFailureRows() == 100)
-        _ = try state.admitLoginAttempt(email: "late@x.test", client: "1.1.1.1", throttle: throttle, now: now.addingTimeInterval(61))
-        #expect(try state.loginFailureRows() == 2)
+        for index in 0..<50 { _ = try await state.admitLoginAttempt(email: "u\(index)@x.test", client: "1.1.1.1", throttle: throttle, now: now) }
+        #expect(try await state.loginFailureRows() == 100)
+        _ = try await state.admitLoginAttempt(email: "late@x.test", client: "1.1.1.1", throttle: throttle, now: now.addingTimeInterval(61))
+        #expect(try await state.loginFailureRows() == 2)
     }
 
-    @Test func deletingAUserCascades() throws {
+    @Test func deletingAUserCascades() async throws {
         let (state, directory) = try store()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let creator = try state.createUser(email: "c@x.test", passwordHash: "h", role: .creator, creator: "demo")
-        let member = try state.createUser(email: "m@x.test", passwordHash: "h", role: .member, creator: "demo")
-        let conversation = try state.createConversation(userID: member.id, creator: "demo", title: nil)
-        try state.save(StoredMessage(conversationID: conversation.id, role: "user", content: "hi", complete: true))
-        _ = try state.startSession(userID: member.id, refreshHash: "r", expiresAt: Date().addingTimeInterval(60))
-        _ = try state.createAPIKey(userID: creator.id, name: "k", keyHash: "kh", scopes: [.search])
-        try state.deleteUser(id: member.id)
-        #expect(try state.messages(conversationID: conversation.id).items.isEmpty)
-        #expect(try state.conversation(id: conversation.id, userID: member.id) == nil)
-        #expect(try state.sessions(userID: member.id).isEmpty)
-        #expect(try state.apiKey(hash: "kh")?.user.id == creator.id)
+        let creator = try await state.createUser(email: "c@x.test", passwordHash: "h", role: .creator, creator: "demo")
+        let member = try await state.createUser(email: "m@x.test", passwordHash: "h", role: .member, creator: "demo")
+        let conversation = try await state.createConversation(userID: member.id, creator: "demo", title: nil)
+        try await state.save(StoredMessage(conversationID: conversation.id, role: "user", content: "hi", complete: true))
+        _ = try await state.startSession(userID: member.id, refreshHash: "r", expiresAt: Date().addingTimeInterval(60))
+        _ = try await state.createAPIKey(userID: creator.id, name: "k", keyHash: "kh", scopes: [.search])
+        try await state.deleteUser(id: member.id)
+        #expect(try await state.messages(conversationID: conversation.id).items.isEmpty)
+        #expect(try await state.conversation(id: conversation.id, userID: member.id) == nil)
+        #expect(try await state.sessions(userID: member.id).isEmpty)
+        #expect(try await state.apiKey(hash: "kh")?.user.id == creator.id)
     }
 
-    @Test func anExchangeStartsInOneTransactionWithTheCompleteHistory() throws {
+    @Test func anExchangeStartsInOneTransactionWithTheCompleteHistory() async throws {
         let (state, directory) = try store()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let member = try state.createUser(email: "c@x.test", passwordHash: "h", role: .creator, creator: "demo")
-        let conversation = try state.createConversation(userID: member.id, creator: "demo", title: nil)
-        let first = try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: "q1", complete: true),
+        let member = try await state.createUser(email: "c@x.test", passwordHash: "h", role: .creator, creator: "demo")
+        let conversation = try await state.createConversation(userID: member.id, creator: "demo", title: nil)
+        let first = try await state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: "q1", complete: true),
                                             placeholder: StoredMessage(conversationID: conversation.id, role: "assistant", content: "", complete: false))
         #expect(first.isEmpty)
-        let second = try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: "q2", complete: true),
+        let second = try await state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: "q2", complete: true),
                                              placeholder: StoredMessage(conversationID: conversation.id, role: "assistant", content: "", complete: false))
         #expect(second.map(\.content) == ["q1"])  // the unfinished answer is not history
-        #expect(try state.messages(conversationID: conversation.id).items.map(\.role) == ["user", "assistant", "user", "assistant"])
+        #expect(try await state.messages(conversationID: conversation.id).items.map(\.role) == ["user", "assistant", "user", "assistant"])
     }
 
-    @Test func reopeningKeepsDataAndTheFileIsPrivate() throws {
+    @Test func reopeningKeepsDataAndTheFileIsPrivate() async throws {
         let (state, directory) = try store()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try state.createUser(email: "a@x.test", passwordHash: "h", role: .admin, creator: nil)
+        try await state.createUser(email: "a@x.test", passwordHash: "h", role: .admin, creator: nil)
         try state.close()
         let again = try StateStore(directory: directory)
-        #expect(try again.user(email: "a@x.test") != nil)
+        #expect(try await again.user(email: "a@x.test") != nil)
         let attributes = try FileManager.default.attributesOfItem(atPath: again.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
-    @Test func listsArePagedWithOpaqueCursorsAndUsersAreBounded() throws {
+    @Test func listsArePagedWithOpaqueCursorsAndUsersAreBounded() async throws {
         let (state, directory) = try store()
         defer { try? FileManager.default.removeItem(at: directory) }
-        _ = try state.createUser(email: "c@x.test", passwordHash: "h", role: .creator, creator: "demo")
-        let member = try state.createUser(email: "m@x.test", passwordHash: "h", role: .member, creator: "demo")
+        _ = try await state.createUser(email: "c@x.test", passwordHash: "h", role: .creator, creator: "demo")
+        let member = try await state.createUser(email: "m@x.test", passwordHash: "h", role: .member, creator: "demo")
         var limits = ContentLimits()
         limits.conversationsPerUser = 7
         limits.messagesPerConversation = 6
-        for index in 0..<7 { _ = try state.createConversation(userID: member.id, creator: "demo", title: "t\(index)", limits: limits) }
-        #expect(throws: StateError.limitReached("conversations per user", 7)) {
-            try state.createConversation(userID: member.id, creator: "demo", title: nil, limits: limits)
+        for index in 0..<7 { _ = try await state.createConversation(userID: member.id, creator: "demo", title: "t\(index)", limits: limits) }
+        await #expect(throws: StateError.limitReached("conversations per user", 7)) {
+            try await state.createConversation(userID: member.id, creator: "demo", title: nil, limits: limits)
         }
         var seen: [String] = []
         var cursor: String?
         repeat {
-            let page = try state.conversations(userID: member.id, limit: 3, cursor: cursor)
+            let page = try await state.conversations(userID: member.id, limit: 3, cursor: cursor)
             #expect(page.items.count <= 3)
             seen += page.items.map(\.id)
             cursor = page.nextCursor
         } while cursor != nil
         #expect(seen.count == 7 && Set(seen).count == 7)
-        #expect(throws: StateError.invalidCursor) { try state.conversations(userID: member.id, limit: 3, cursor: "not a cursor!") }
+        await #expect(throws: StateError.invalidCursor) { try await state.conversations(userID: member.id, limit: 3, cursor: "not a cursor!") }
 
-        let conversation = try #require(try state.conversations(userID: member.id, limit: 1).items.first)
+        let conversation = try #require(try await state.conversations(userID: member.id, limit: 1).items.first)
         for index in 0..<3 {
-            _ = try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: "q\(index)", complete: true),
+            _ = try await state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: "q\(index)", complete: true),
                                         placeholder: StoredMessage(conversationID: conversation.id, role: "assistant", content: "a", complete: true), limits: limits)
         }
-        #expect(throws: StateError.limitReached("messages per conversation", 6)) {
-            try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: "q", complete: true),
+        await #expect(throws: StateError.limitReached("messages per conversation", 6)) {
+            try await state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: "q", complete: true),
                                     placeholder: StoredMessage(conversationID: conversation.id, role: "assistant", content: "a", complete: true), limits: limits)
         }
-        let first = try state.messages(conversationID: conversation.id, limit: 4)
-        let rest = try state.messages(conversationID: conversation.id, limit: 4, cursor: first.nextCursor)
+        let first = try await state.messages(conversationID: conversation.id, limit: 4)
+        let rest = try await state.messages(conversationID: conversation.id, limit: 4, cursor: first.nextCursor)
         #expect((first.items + rest.items).map(\.content) == ["q0", "a", "q1", "a", "q2", "a"])
         #expect(rest.nextCursor == nil)
     }

@@ -41,14 +41,14 @@ struct AuthService: Sendable {
         do { email = try StateStore.normalisedEmail(rawEmail) } catch { throw APIError.invalid("email", "is not an email address (at most 254 characters)") }
         if let problem = PasswordPolicy.problem(with: password, email: email) { throw APIError.invalid("password", problem) }
         let policy = creators.registration(for: creator)
-        guard policy != .closed, try state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
+        guard policy != .closed, try await state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
         if policy == .invite, invite == nil { throw APIError.invalid("invite", "is required: this creator takes members by invitation") }
         let hash = try await hashing.run { try await hasher.hash(password) }
         do {
             if policy == .invite, let invite {
-                try state.registerMember(email: email, passwordHash: hash, creator: creator, inviteHash: TokenService.hash(invite))
+                try await state.registerMember(email: email, passwordHash: hash, creator: creator, inviteHash: TokenService.hash(invite))
             } else {
-                try state.createUser(email: email, passwordHash: hash, role: .member, creator: creator)
+                try await state.createUser(email: email, passwordHash: hash, role: .member, creator: creator)
             }
         } catch StateError.emailTaken {
             // Deliberately the same answer: registration must not confirm who has an account.
@@ -62,13 +62,13 @@ struct AuthService: Sendable {
     func login(email rawEmail: String, password: String, client: String) async throws -> TokenPair {
         let email: String
         do { email = try StateStore.normalisedEmail(rawEmail) } catch { throw APIError.invalid("email", "is not an email address (at most 254 characters)") }
-        let user = try state.user(email: email)
+        let user = try await state.user(email: email)
         guard try await passwordMatches(password, hash: user?.passwordHash, email: email, client: client), let user else {
             throw APIError.unauthorized("email or password is wrong")
         }
-        try state.loginSucceeded(email: email, client: client)
+        try await state.loginSucceeded(email: email, client: client)
         let refresh = TokenService.opaqueToken(prefix: "crr_")
-        let session = try state.startSession(userID: user.id, refreshHash: refresh.hash, expiresAt: Date().addingTimeInterval(configuration.refreshTokenLifetime))
+        let session = try await state.startSession(userID: user.id, refreshHash: refresh.hash, expiresAt: Date().addingTimeInterval(configuration.refreshTokenLifetime))
         return try await pair(for: user, sessionID: session, refreshToken: refresh.token)
     }
 
@@ -79,7 +79,7 @@ struct AuthService: Sendable {
     private func passwordMatches(_ password: String, hash: String?, email: String, client: String) async throws -> Bool {
         guard password.utf8.count <= 4 * PasswordPolicy.maximumLength else { return false }
         return try await hashing.run {
-            if case .refused(let wait) = try state.admitLoginAttempt(email: email, client: client, throttle: configuration.loginThrottle) {
+            if case .refused(let wait) = try await state.admitLoginAttempt(email: email, client: client, throttle: configuration.loginThrottle) {
                 throw APIError.tooManyRequests("too many failed password checks for this account; try again in \(wait) s", retryAfter: wait)
             }
             return await hasher.verify(password, against: hash ?? decoyHash)
@@ -90,10 +90,10 @@ struct AuthService: Sendable {
     /// presented again revokes the family.
     func refresh(_ token: String) async throws -> TokenPair {
         let next = TokenService.opaqueToken(prefix: "crr_")
-        let outcome = try state.rotateRefreshToken(hash: TokenService.hash(token), nextHash: next.hash, nextExpiresAt: Date().addingTimeInterval(configuration.refreshTokenLifetime))
+        let outcome = try await state.rotateRefreshToken(hash: TokenService.hash(token), nextHash: next.hash, nextExpiresAt: Date().addingTimeInterval(configuration.refreshTokenLifetime))
         switch outcome {
         case .rotated(let userID, let familyID):
-            guard let user = try state.user(id: userID) else { throw APIError.unauthorized("refresh_token is not valid") }
+            guard let user = try await state.user(id: userID) else { throw APIError.unauthorized("refresh_token is not valid") }
             return try await pair(for: user, sessionID: familyID, refreshToken: next.token)
         case .reused:
             cache.forgetAll()
@@ -109,8 +109,8 @@ struct AuthService: Sendable {
     }
 
     /// Ends a session (logout).
-    func logout(_ identity: Identity) throws {
-        if let session = identity.sessionID { try state.revokeSession(familyID: session, userID: identity.userID) }
+    func logout(_ identity: Identity) async throws {
+        if let session = identity.sessionID { try await state.revokeSession(familyID: session, userID: identity.userID) }
         cache.forget(userID: identity.userID, sessionID: identity.sessionID)
     }
 
@@ -118,10 +118,10 @@ struct AuthService: Sendable {
     /// (never an API key) and the account's password, checked under the login limits.
     func deleteAccount(_ identity: Identity, password: String, client: String) async throws {
         guard !identity.isAPIKey else { throw APIError.forbidden("an account is deleted with a login session and its password, not an API key") }
-        guard let user = try state.user(id: identity.userID) else { throw APIError.unauthorized("the account no longer exists") }
+        guard let user = try await state.user(id: identity.userID) else { throw APIError.unauthorized("the account no longer exists") }
         guard try await passwordMatches(password, hash: user.passwordHash, email: user.email, client: client) else { throw APIError.unauthorized("password is wrong") }
-        try state.loginSucceeded(email: user.email, client: client)
-        try state.deleteUser(id: identity.userID)
+        try await state.loginSucceeded(email: user.email, client: client)
+        try await state.deleteUser(id: identity.userID)
         cache.forget(userID: identity.userID, sessionID: nil)
     }
 
@@ -133,7 +133,7 @@ struct AuthService: Sendable {
         }
         let credential = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
         if credential.hasPrefix("crk_") {
-            guard let (key, user) = try state.apiKey(hash: TokenService.hash(credential)) else { throw APIError.unauthorized("API key is not valid") }
+            guard let (key, user) = try await state.apiKey(hash: TokenService.hash(credential)) else { throw APIError.unauthorized("API key is not valid") }
             if let expiresAt = key.expiresAt, expiresAt <= Date() { throw APIError.unauthorized("API key has expired") }
             if let origin, let allowed = key.allowedOrigins, !allowed.contains(origin.lowercased()) {
                 throw APIError.forbidden("this API key may not be used from origin \(origin)")
@@ -145,7 +145,7 @@ struct AuthService: Sendable {
         guard let claims = await tokens.verify(credential), let role = Role(rawValue: claims.role) else {
             throw APIError.unauthorized("access token is not valid (signature, algorithm, expiry or issuer)")
         }
-        guard try state.sessionIsLive(familyID: claims.sid, userID: claims.sub.value) else {
+        guard try await state.sessionIsLive(familyID: claims.sid, userID: claims.sub.value) else {
             throw APIError.unauthorized("the session of this access token has ended; log in again")
         }
         let identity = Identity(userID: claims.sub.value, role: role, creator: claims.creator, sessionID: claims.sid)

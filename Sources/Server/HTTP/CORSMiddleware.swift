@@ -15,7 +15,7 @@ struct CORSMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
-        let allowed = (try? state.chatKeyAllows(origin: origin)) ?? false
+        let allowed = (try? await state.chatKeyAllows(origin: origin)) ?? false
         if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
             guard allowed else {
                 let refusal = APIError.forbidden("origin \(origin) is not allowed by any chat key (allowed_origins)")

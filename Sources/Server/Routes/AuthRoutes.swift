@@ -27,19 +27,19 @@ extension Services {
             let identity = try context.caller()
             guard !identity.isAPIKey else { throw APIError.forbidden("an API key has no session to log out of; delete the key instead") }
             _ = try await StrictJSON.decode(LogoutBody.self, from: request, limit: limit, allowEmpty: true)
-            try auth.logout(identity)
+            try await auth.logout(identity)
             return emptyResponse()
         }
         authenticated.get("auth/me") { _, context in
             let identity = try context.caller()
-            guard let user = try state.user(id: identity.userID) else { throw APIError.unauthorized("the account no longer exists") }
+            guard let user = try await state.user(id: identity.userID) else { throw APIError.unauthorized("the account no longer exists") }
             return try jsonResponse(UserJSON(user))
         }
         manage.post("auth/api-keys") { request, context in
             let identity = try requireCreatorOrAdmin(context)
             let body = try await StrictJSON.decode(APIKeyBody.self, from: request, limit: limit)
             let secret = TokenService.opaqueToken(prefix: "crk_")
-            let key = try state.createAPIKey(userID: identity.userID, name: body.name, keyHash: secret.hash, scopes: body.scopes,
+            let key = try await state.createAPIKey(userID: identity.userID, name: body.name, keyHash: secret.hash, scopes: body.scopes,
                                              expiresAt: body.expires_in_days.map { Date().addingTimeInterval(Double($0) * 86_400) },
                                              allowedOrigins: body.allowed_origins)
             return try jsonResponse(APIKeyJSON(key, secret: secret.token), status: .created)
@@ -47,12 +47,12 @@ extension Services {
         manage.get("auth/api-keys") { _, context in
             let identity = try requireCreatorOrAdmin(context)
             struct List: Encodable { var api_keys: [APIKeyJSON] }
-            return try jsonResponse(List(api_keys: try state.apiKeys(userID: identity.userID).map { APIKeyJSON($0) }))
+            return try jsonResponse(List(api_keys: try await state.apiKeys(userID: identity.userID).map { APIKeyJSON($0) }))
         }
         manage.delete("auth/api-keys/{id}") { _, context in
             let identity = try requireCreatorOrAdmin(context)
             let id = try context.parameters.require("id")
-            guard try state.deleteAPIKey(id: id, userID: identity.userID) else { throw APIError.notFound("no API key \(id) of yours") }
+            guard try await state.deleteAPIKey(id: id, userID: identity.userID) else { throw APIError.notFound("no API key \(id) of yours") }
             return emptyResponse()
         }
     }

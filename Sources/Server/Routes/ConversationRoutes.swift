@@ -16,28 +16,28 @@ extension Services {
             if let title = body.title, title.count > configuration.contentLimits.titleCharacters {
                 throw APIError.invalid("title", "must be at most \(configuration.contentLimits.titleCharacters) characters")
             }
-            guard try state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
-            let conversation = try state.createConversation(userID: try context.caller().userID, creator: creator, title: body.title, limits: configuration.contentLimits)
+            guard try await state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
+            let conversation = try await state.createConversation(userID: try context.caller().userID, creator: creator, title: body.title, limits: configuration.contentLimits)
             return try jsonResponse(ConversationJSON(conversation), status: .created)
         }
         group.get("conversations") { request, context in
             let (pageSize, cursor) = try PageRequest.parse(request, defaultLimit: 50, maxLimit: 200)
-            let page = try state.conversations(userID: try context.caller().userID, limit: pageSize, cursor: cursor)
+            let page = try await state.conversations(userID: try context.caller().userID, limit: pageSize, cursor: cursor)
             return try jsonResponse(PagedList(name: "conversations", items: page.items.map(ConversationJSON.init), nextCursor: page.nextCursor))
         }
         group.delete("conversations/{id}") { _, context in
             let id = try context.parameters.require("id")
-            guard try state.deleteConversation(id: id, userID: try context.caller().userID) else { throw APIError.notFound("no conversation \(id) of yours") }
+            guard try await state.deleteConversation(id: id, userID: try context.caller().userID) else { throw APIError.notFound("no conversation \(id) of yours") }
             return emptyResponse()
         }
         group.get("conversations/{id}/messages") { request, context in
-            let conversation = try ownConversation(context)
+            let conversation = try await ownConversation(context)
             let (pageSize, cursor) = try PageRequest.parse(request, defaultLimit: 100, maxLimit: 500)
-            let page = try state.messages(conversationID: conversation.id, limit: pageSize, cursor: cursor)
+            let page = try await state.messages(conversationID: conversation.id, limit: pageSize, cursor: cursor)
             return try jsonResponse(PagedList(name: "messages", items: page.items.map { MessageJSON($0) }, nextCursor: page.nextCursor))
         }
         group.post("conversations/{id}/messages") { request, context in
-            let conversation = try ownConversation(context)
+            let conversation = try await ownConversation(context)
             let body = try await StrictJSON.decode(MessageBody.self, from: request, limit: limit)
             try checkQuestion(body.content, field: "content")
             guard try context.caller().mayAccess(creator: conversation.creator) else { throw APIError.forbidden("creator \"\(conversation.creator)\" is not your tenant") }
@@ -49,7 +49,7 @@ extension Services {
             try checkQuestion(body.query, field: "query")
             let identity = try context.caller()
             guard identity.mayAccess(creator: body.creator_id) else { throw APIError.forbidden("creator \"\(body.creator_id)\" is not your tenant") }
-            let conversation = try findOrCreateConversation(id: body.conversation_id, creator: body.creator_id, title: nil, identity: identity)
+            let conversation = try await findOrCreateConversation(id: body.conversation_id, creator: body.creator_id, title: nil, identity: identity)
             let (_, answer) = try await answer(body.query, in: conversation, logger: context.logger, onToken: { _ in })
             struct Legacy: Encodable { var conversation_id: String, answer: String, citations: [Citation], confidence: Double?, mode: String? }
             return try jsonResponse(Legacy(conversation_id: conversation.id, answer: answer.content, citations: answer.citations,
@@ -58,15 +58,15 @@ extension Services {
     }
 
     /// A conversation of the caller's with `creator`, or one newly made for it.
-    func findOrCreateConversation(id: String?, creator: String, title: String?, identity: Identity) throws -> Conversation {
+    func findOrCreateConversation(id: String?, creator: String, title: String?, identity: Identity) async throws -> Conversation {
         if let id {
-            guard let existing = try state.conversation(id: id, userID: identity.userID), existing.creator == creator else {
+            guard let existing = try await state.conversation(id: id, userID: identity.userID), existing.creator == creator else {
                 throw APIError.notFound("no conversation \(id) of yours with creator \"\(creator)\"")
             }
             return existing
         }
-        guard try state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
-        return try state.createConversation(userID: identity.userID, creator: creator, title: title, limits: configuration.contentLimits)
+        guard try await state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
+        return try await state.createConversation(userID: identity.userID, creator: creator, title: title, limits: configuration.contentLimits)
     }
 
     /// Server-Sent Events: not cached, not buffered by a proxy (nginx honours `X-Accel-Buffering`).
@@ -74,9 +74,9 @@ extension Services {
         [.contentType: "text/event-stream", .cacheControl: "no-cache", .accelBuffering: "no"]
     }
 
-    private func ownConversation(_ context: AppContext) throws -> Conversation {
+    private func ownConversation(_ context: AppContext) async throws -> Conversation {
         let id = try context.parameters.require("id")
-        guard let conversation = try state.conversation(id: id, userID: try context.caller().userID) else {
+        guard let conversation = try await state.conversation(id: id, userID: try context.caller().userID) else {
             throw APIError.notFound("no conversation \(id) of yours")
         }
         return conversation
@@ -119,7 +119,7 @@ extension Services {
                 client: AnswerService.ClientGeneration = .init(), logger: Logger,
                 onToken: (String) async throws -> Void) async throws -> (stored: StoredMessage, answer: Answer) {
         var assistant = StoredMessage(conversationID: conversation.id, role: "assistant", content: "", complete: false)
-        let stored = try state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: question, complete: true),
+        let stored = try await state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: question, complete: true),
                                              placeholder: assistant, limits: configuration.contentLimits).map { (role: $0.role, content: $0.content) }
         var partial = ""
         do {
@@ -137,12 +137,12 @@ extension Services {
             assistant.timingsJSON = encodedJSON(answer.timings)
             assistant.retrievalQuery = answer.retrievalQuery
             assistant.complete = answer.complete
-            try state.save(assistant)
+            try await state.save(assistant)
             return (assistant, answer)
         } catch {
             assistant.content = partial
             assistant.notice = "incomplete: \(error is APIError ? "\(error)" : "the answer was interrupted")"
-            try? state.save(assistant)
+            try? await state.save(assistant)
             throw error
         }
     }

@@ -10,21 +10,21 @@ extension Services {
         manage.post("creators/{creator}/invites") { request, context in
             let (identity, creator) = try inviteManager(context)
             let body = try await StrictJSON.decode(InviteBody.self, from: request, limit: limit, allowEmpty: true)
-            guard try state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
+            guard try await state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
             let code = TokenService.opaqueToken(prefix: "cri_")
-            let invite = try state.createInvite(creator: creator, codeHash: code.hash, createdBy: identity.userID,
+            let invite = try await state.createInvite(creator: creator, codeHash: code.hash, createdBy: identity.userID,
                                                 expiresAt: Date().addingTimeInterval(Double(body.expiresInDays) * 86_400), maxUses: body.maxUses)
             return try jsonResponse(InviteJSON(invite, code: code.token), status: .created)
         }
         manage.get("creators/{creator}/invites") { _, context in
             let (_, creator) = try inviteManager(context)
             struct List: Encodable { var invites: [InviteJSON] }
-            return try jsonResponse(List(invites: try state.invites(creator: creator).map { InviteJSON($0) }))
+            return try jsonResponse(List(invites: try await state.invites(creator: creator).map { InviteJSON($0) }))
         }
         manage.delete("creators/{creator}/invites/{id}") { _, context in
             let (_, creator) = try inviteManager(context)
             let id = try context.parameters.require("id")
-            guard try state.revokeInvite(id: id, creator: creator) else { throw APIError.notFound("no live invite \(id) of creator \"\(creator)\"") }
+            guard try await state.revokeInvite(id: id, creator: creator) else { throw APIError.notFound("no live invite \(id) of creator \"\(creator)\"") }
             return emptyResponse()
         }
     }

@@ -12,28 +12,28 @@ extension Services {
     func addOpenAIRoutes(models: RouterGroup<AppContext>, chat: RouterGroup<AppContext>) {
         models.get("models") { _, context in
             let identity = try context.caller()
-            let list = try state.creatorsCreated().filter { identity.mayAccess(creator: $0.id) }.map { creator in
+            let list = try await state.creatorsCreated().filter { identity.mayAccess(creator: $0.id) }.map { creator in
                 OpenAIWire.Model(id: OpenAIWire.modelID(creator: creator.id), created: Int(creator.createdAt.timeIntervalSince1970), owned_by: creator.id)
             }
             return try jsonResponse(OpenAIWire.ModelList(data: list))
         }
         models.get("models/{model}") { _, context in
             let model = try context.parameters.require("model")
-            let creator = try accessibleCreator(model: model, identity: try context.caller())
-            let created = try state.creatorsCreated().first { $0.id == creator }?.createdAt ?? Date()
+            let creator = try await accessibleCreator(model: model, identity: try context.caller())
+            let created = try await state.creatorsCreated().first { $0.id == creator }?.createdAt ?? Date()
             return try jsonResponse(OpenAIWire.Model(id: model, created: Int(created.timeIntervalSince1970), owned_by: creator))
         }
         let limit = configuration.maxBodyBytes
         chat.post("chat/completions") { request, context in
             let body = try await StrictJSON.decode(ChatCompletionRequest.self, from: request, limit: limit)
             let identity = try context.caller()
-            let creator = try accessibleCreator(model: body.model, identity: identity)
+            let creator = try await accessibleCreator(model: body.model, identity: identity)
             for (index, message) in body.messages.enumerated() where message.role == .user || message.role == .assistant {
                 try checkQuestion(message.content, field: "messages[\(index)].content")
             }
             let client = AnswerService.ClientGeneration(instructions: body.instructions, sampling: body.sampling, maxTokens: body.maxTokens)
             let conversation = body.store
-                ? try findOrCreateConversation(id: body.metadata["conversation_id"], creator: creator, title: body.metadata["title"], identity: identity)
+                ? try await findOrCreateConversation(id: body.metadata["conversation_id"], creator: creator, title: body.metadata["title"], identity: identity)
                 : nil
             let logger = context.logger
             let run: @Sendable ((String) async throws -> Void) async throws -> Answer = { onToken in
@@ -81,8 +81,8 @@ extension Services {
 
     /// The creator a model id names, when the caller may use it. A model that does not exist
     /// and one of another tenant get the same 404, as OpenAI answers a model you cannot use.
-    private func accessibleCreator(model: String, identity: Identity) throws -> String {
-        guard let creator = OpenAIWire.creator(model: model), identity.mayAccess(creator: creator), try state.creatorExists(creator) else {
+    private func accessibleCreator(model: String, identity: Identity) async throws -> String {
+        guard let creator = OpenAIWire.creator(model: model), identity.mayAccess(creator: creator), try await state.creatorExists(creator) else {
             throw APIError(status: .notFound, slug: "model-not-found",
                            detail: "the model \"\(model)\" does not exist or you do not have access to it (models are coach-<creator>; see GET /v1/models)",
                            fieldErrors: [.init(field: "model", message: "unknown model")])

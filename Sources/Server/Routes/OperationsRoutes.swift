@@ -71,7 +71,7 @@ extension Services {
     /// reported, not required: without it answers are extractive.
     func readiness() async -> Readiness {
         var database = "ok"
-        do { try state.check() } catch { database = "error: \(error)" }
+        do { try await state.check() } catch { database = "error: \(error)" }
         var indexes: [String: String] = [:]
         var embedderProblems: [EmbedderDescriptor: String?] = [:]
         for creator in self.indexes.registeredCreators() {

@@ -8,15 +8,15 @@ extension Services {
     func addPrivacyRoutes(_ group: RouterGroup<AppContext>, manage: RouterGroup<AppContext>) {
         manage.get("me/export") { _, context in
             let identity = try context.caller()
-            guard let user = try state.user(id: identity.userID) else { throw APIError.unauthorized("the account no longer exists") }
+            guard let user = try await state.user(id: identity.userID) else { throw APIError.unauthorized("the account no longer exists") }
             struct ConversationExport: Encodable { var conversation: ConversationJSON; var messages: [MessageJSON] }
             struct Key: Encodable { var id: String, name: String, created_at: String }
             struct Session: Encodable { var family: String, created_at: String, revoked: Bool }
             struct Head: Encodable { var exported_at: String, user: UserJSON, api_keys: [Key], sessions: [Session] }
             let head = Head(
                 exported_at: iso8601(Date()), user: UserJSON(user),
-                api_keys: try state.apiKeys(userID: user.id).map { Key(id: $0.id, name: $0.name, created_at: iso8601($0.createdAt)) },
-                sessions: try state.sessions(userID: user.id).map { Session(family: $0.id, created_at: iso8601($0.createdAt), revoked: $0.revokedAt != nil) }
+                api_keys: try await state.apiKeys(userID: user.id).map { Key(id: $0.id, name: $0.name, created_at: iso8601($0.createdAt)) },
+                sessions: try await state.sessions(userID: user.id).map { Session(family: $0.id, created_at: iso8601($0.createdAt), revoked: $0.revokedAt != nil) }
             )
             // Streamed a conversation at a time: an account with a thousand long conversations
             // is never held in memory whole. The object is the head's fields plus "conversations".
@@ -31,9 +31,9 @@ extension Services {
                 var cursor: String?
                 var first = true
                 repeat {
-                    let page = try store.conversations(userID: user.id, limit: 20, cursor: cursor)
+                    let page = try await store.conversations(userID: user.id, limit: 20, cursor: cursor)
                     for conversation in page.items {
-                        let messages = try store.messages(conversationID: conversation.id).items.map { MessageJSON($0) }
+                        let messages = try await store.messages(conversationID: conversation.id).items.map { MessageJSON($0) }
                         var chunk = first ? Data() : Data(",".utf8)
                         chunk.append(try encoder.encode(ConversationExport(conversation: ConversationJSON(conversation), messages: messages)))
                         try await writer.write(ByteBuffer(bytes: chunk))

@@ -53,7 +53,7 @@ extension Services {
         }
         router.get("chat/{creator}") { request, context in
             let creator = try context.parameters.require("creator")
-            guard try state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
+            guard try await state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
             let key = request.uri.queryParameters["key"].map(String.init)
             if let key, !Self.isWellFormedKey(key) { throw APIError.invalid("key", "is not an API key (crk_…)") }
             let page = Self.demoPage(creator: creator, key: key)

@@ -44,7 +44,7 @@ struct UserCommand: AsyncParsableCommand {
                 if let problem = PasswordPolicy.problem(with: secret, email: normalised) { throw StateError.weakPassword(problem) }
                 let store = try StateStore(directory: URL(fileURLWithPath: state))
                 let hash = try await PasswordHasher().hash(secret)
-                let user = try store.createUser(email: normalised, passwordHash: hash, role: Role(rawValue: role) ?? .member, creator: creator)
+                let user = try await store.createUser(email: normalised, passwordHash: hash, role: Role(rawValue: role) ?? .member, creator: creator)
                 try store.close()
                 if json {
                     Output.jsonLine(["id": user.id, "email": user.email, "role": user.role.rawValue, "creator": user.creator ?? ""])
