@@ -18,6 +18,22 @@ public enum CoachServer {
 
     /// Runs until stopped; `onListening` gets the bound port (useful with port 0).
     public static func run(configuration: ServerConfiguration, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let (app, services) = try await buildApplication(configuration: configuration, onListening: onListening)
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            await services.shutdown()
+            throw error
+        }
+        await services.shutdown()
+        app.logger.info("stopped")
+    }
+
+    /// The application, built and not yet running (tests drive it with HummingbirdTesting),
+    /// and its services, which the caller shuts down after it stops. Says at start which
+    /// creators cannot be served.
+    static func buildApplication(configuration: ServerConfiguration, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws
+        -> (application: Application<RouterResponder<AppContext>>, services: Services) {
         let services = try await Services.start(configuration: configuration)
         let logger = {
             var logger = Logger(label: "coachrag.serve")
@@ -44,14 +60,7 @@ public enum CoachServer {
             },
             logger: logger
         )
-        do {
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
-        } catch {
-            await services.shutdown()
-            throw error
-        }
-        await services.shutdown()
-        logger.info("stopped")
+        return (app, services)
     }
 
     /// Bootstraps swift-metrics on a Prometheus registry and returns it, for

@@ -67,4 +67,24 @@ import Testing
         #expect(!process.isRunning)
         #expect(process.terminationStatus == 0)
     }
+
+    /// Settings from the environment and from a file reach the server; one that cannot be used
+    /// stops it at start with exit status 2 and a line naming the setting and its variable.
+    @Test func settingsComeFromFlagsEnvironmentAndAFile() throws {
+        let directory = TemporaryDirectory.make("serve-settings")
+        let file = directory.appendingPathComponent("serve.yml")
+        try "idleTimeout: 99\n".write(to: file, atomically: true, encoding: .utf8)
+        let badFile = try CommandRunner.run(["serve", "--config", file.path, "--state", directory.appendingPathComponent("state").path])
+        #expect(badFile.status == 2)
+        #expect(badFile.stderr.contains("\(file.path): setting idleTimeout (COACHRAG_IDLE_TIMEOUT): must be 0.001...30, not 99"), "\(badFile.stderr)")
+        let badVariable = try CommandRunner.run(["serve"], environment: ["COACHRAG_RATE_LIMIT": "fast"])
+        #expect(badVariable.status == 2 && badVariable.stderr.contains("COACHRAG_RATE_LIMIT"), "\(badVariable.stderr)")
+        // A flag wins over the file: the same file with a good --idle-timeout gets past settings
+        // (and then cannot start, on purpose: its state folder is a file, status 1).
+        let notAFolder = directory.appendingPathComponent("state-file")
+        try Data("x".utf8).write(to: notAFolder)
+        let started = try CommandRunner.run(["serve", "--config", file.path, "--idle-timeout", "5", "--port", "0", "--state", notAFolder.path])
+        #expect(started.status == 1 && !started.stderr.contains("idleTimeout"), "\(started.stderr)")
+        #expect(try CommandRunner.run(["serve", "--help"]).stdout.contains("retrieval.minConfidence (COACHRAG_RETRIEVAL_MIN_CONFIDENCE)"))
+    }
 }

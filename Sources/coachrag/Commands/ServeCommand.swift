@@ -1,4 +1,5 @@
 import ArgumentParser
+import Configuration
 import Embedding
 import Foundation
 import Server
@@ -19,68 +20,80 @@ struct ServeCommand: AsyncParsableCommand {
             Prometheus metrics at /metrics. Logs are JSON lines on standard error.
             Create the first users with `coachrag user create` (works while the server runs).
             SIGTERM or SIGINT stops accepting, finishes requests in flight, and closes the database.
-            Exit status: 0 stopped cleanly; 1 could not start (state, keys, address in use); 2 usage.
-            """
+            Exit status: 0 stopped cleanly; 1 could not start (state, keys, address in use); 2 usage \
+            (including a setting that cannot be used).
+
+            Settings come from the flags, then COACHRAG_* environment variables, then --config \
+            (a file's keys nest at the dots: {"ollama": {"host": ...}}), then the defaults. Every \
+            setting, with its variable:
+            """ + ServerConfiguration.settings.map { "  \($0.key) (COACHRAG_\(ServerConfiguration.environmentName($0.key))): \($0.help)" }
+            .joined(separator: "\n")
     )
 
-    @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Port to listen on (0: any free port, printed at start).") var port = 8080
-    @Option(help: "Root folder of the indexes (default: ./indexes, or $COACHRAG_INDEXES).")
-    var indexes: String = ProcessInfo.processInfo.environment["COACHRAG_INDEXES"] ?? "indexes"
-    @Option(help: "State folder: the SQLite database and the signing key (default: ./state, or $COACHRAG_STATE).")
-    var state: String = ProcessInfo.processInfo.environment["COACHRAG_STATE"] ?? "state"
-    @Option(help: "Pipeline files giving each creator's persona and retrieval settings.") var pipelines = "pipelines"
+    @Option(help: "A settings file, JSON (.json) or YAML (.yml, .yaml), with any of the keys below.") var config: String?
+    @Option(help: "Address to listen on (127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (8080; 0: any free port, printed at start).") var port: Int?
+    @Option(help: "Root folder of the indexes (./indexes).") var indexes: String?
+    @Option(help: "State folder: the SQLite database and the signing key (./state).") var state: String?
+    @Option(help: "Pipeline files giving each creator's persona and retrieval settings (./pipelines).") var pipelines: String?
     @Option(help: "Ollama address (default: $OLLAMA_HOST, else 127.0.0.1:11434).") var ollamaHost: String?
-    @Option(help: "Ollama chat model.") var chatModel = "llama3.2:1b"
-    @Option(help: "Seconds to wait for Ollama's first token before answering extractively.") var firstTokenTimeout: Double = 60
-    @Option(help: "Requests per second per client address (0: no limit); bursts of twice that.") var rateLimit: Double = 50
-    @Option(help: "Logins and registrations per second per client address (0: no limit); bursts of ten times that, at least 10.") var authRateLimit: Double = 1
-    @Option(help: "Requests per second per browser API key (one with allowed origins, e.g. a widget's), over all its visitors (0: no limit); bursts of six times that.") var browserKeyRateLimit: Double = 5
-    @Option(help: "Seconds a connection may wait without a complete request (≤ 30).") var idleTimeout: Double = 20
-    @Option(help: "Connections held open at once; more are closed when accepted.") var maxConnections = 1000
-    @Option(help: "Index files kept mapped at once (least recently used closed first).") var maxOpenIndexes = 64
+    @Option(help: "Ollama chat model (llama3.2:1b).") var chatModel: String?
+    @Option(help: "Seconds to wait for Ollama's first token before answering extractively (60).") var firstTokenTimeout: Double?
+    @Option(help: "Requests per second per client address (50; 0: no limit); bursts of twice that.") var rateLimit: Double?
+    @Option(help: "Logins and registrations per second per client address (1; 0: no limit); bursts of ten times that, at least 10.") var authRateLimit: Double?
+    @Option(help: "Requests per second per browser API key (one with allowed origins, e.g. a widget's), over all its visitors (5; 0: no limit); bursts of six times that.") var browserKeyRateLimit: Double?
+    @Option(help: "Seconds a connection may wait without a complete request (20; at most 30).") var idleTimeout: Double?
+    @Option(help: "Connections held open at once; more are closed when accepted (1000).") var maxConnections: Int?
+    @Option(help: "Index files kept mapped at once, least recently used closed first (64).") var maxOpenIndexes: Int?
     @Flag(help: "Do not log one JSON line per request.") var quiet = false
     @Option(help: "Lowest level logged: trace, debug, info, notice, warning, error or critical ($LOG_LEVEL wins when set).") var logLevel = "info"
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
-        guard maxOpenIndexes >= 1 else { throw ValidationError("--max-open-indexes must be at least 1") }
-        guard idleTimeout > 0 && idleTimeout <= 30 else { throw ValidationError("--idle-timeout must be more than 0 and at most 30 seconds") }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical")
         }
-        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
-        guard firstTokenTimeout > 0 else { throw ValidationError("--first-token-timeout must be positive") }
+        if let config, !["json", "yml", "yaml"].contains(URL(fileURLWithPath: config).pathExtension.lowercased()) {
+            throw ValidationError("--config must name a .json, .yml or .yaml file")
+        }
+    }
+
+    /// The flags given, under the settings' keys (they win over the environment and the file).
+    var flagSettings: [AbsoluteConfigKey: ConfigValue] {
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        func set(_ key: AbsoluteConfigKey, _ content: ConfigContent?) { if let content { values[key] = ConfigValue(content, isSecret: false) } }
+        set("host", host.map(ConfigContent.string)); set("port", port.map(ConfigContent.int))
+        set("indexes", indexes.map(ConfigContent.string)); set("state", state.map(ConfigContent.string))
+        set("pipelines", pipelines.map(ConfigContent.string)); set("ollama.host", ollamaHost.map(ConfigContent.string))
+        set("chatModel", chatModel.map(ConfigContent.string)); set("firstTokenTimeout", firstTokenTimeout.map(ConfigContent.double))
+        set("rateLimit", rateLimit.map(ConfigContent.double)); set("authRateLimit", authRateLimit.map(ConfigContent.double))
+        set("browserKeyRateLimit", browserKeyRateLimit.map(ConfigContent.double)); set("idleTimeout", idleTimeout.map(ConfigContent.double))
+        set("maxConnections", maxConnections.map(ConfigContent.int)); set("maxOpenIndexes", maxOpenIndexes.map(ConfigContent.int))
+        if quiet { set("logRequests", .bool(false)) }
+        return values
     }
 
     func run() async throws {
-        var configuration = ServerConfiguration()
-        configuration.host = host
-        configuration.port = port
-        configuration.indexRoot = URL(fileURLWithPath: indexes)
-        configuration.stateDirectory = URL(fileURLWithPath: state)
-        configuration.pipelinesDirectory = URL(fileURLWithPath: pipelines)
-        configuration.chatModel = chatModel
-        configuration.firstTokenTimeout = firstTokenTimeout
-        configuration.rateLimitPerSecond = rateLimit
-        configuration.rateLimitBurst = rateLimit * 2
-        configuration.authRateLimitPerSecond = authRateLimit
-        configuration.authRateLimitBurst = max(10, authRateLimit * 10)
-        configuration.browserKeyRateLimitPerSecond = browserKeyRateLimit
-        configuration.browserKeyRateLimitBurst = browserKeyRateLimit * 6
-        configuration.maxOpenIndexes = maxOpenIndexes
-        configuration.idleTimeout = idleTimeout
-        configuration.maxConnections = maxConnections
-        configuration.logRequests = !quiet
+        let configuration: ServerConfiguration
         do {
-            configuration.ollama = try ollamaHost.map { try OllamaEndpoint(parsing: $0) } ?? OllamaEndpoint.fromEnvironment()
+            var providers: [any ConfigProvider] = [InMemoryProvider(name: "flags", values: flagSettings),
+                                                   EnvironmentVariablesProvider().prefixKeys(with: "coachrag")]
+            if let config {
+                switch URL(fileURLWithPath: config).pathExtension.lowercased() {
+                case "json": providers.append(try await FileProvider<JSONSnapshot>(filePath: .init(config)))
+                default: providers.append(try await FileProvider<YAMLSnapshot>(filePath: .init(config)))
+                }
+            }
+            configuration = try await ServerConfiguration.read(from: ConfigReader(providers: providers))
         } catch {
-            throw ValidationError("\(error)")
+            Output.error("\(config.map { "\($0): " } ?? "")\(error)")
+            throw ExitCode(ExitStatus.usage)
         }
+        var server = configuration
         CoachServer.bootstrapLogging(level: logLevel)
-        configuration.metricsRegistry = CoachServer.bootstrapMetrics()
+        server.metricsRegistry = CoachServer.bootstrapMetrics()
         do {
-            try await CoachServer.run(configuration: configuration) { port in
+            let host = server.host
+            try await CoachServer.run(configuration: server) { port in
                 Output.standardError("coachrag serve: listening on http://\(host):\(port)")
             }
         } catch {
