@@ -1,5 +1,5 @@
 import Foundation
-import Retrieval
+@testable import Retrieval
 import Testing
 import VectorIndex
 
@@ -47,6 +47,28 @@ import VectorIndex
         let index = try priceIndex(lexical: false)
         let result = try await retriever.retrieve(ConversationQuery(question: "Does membership cost 180?"), in: index, k: 3, settings: RetrievalSettings(), embed: leaningDense)
         #expect(result.hits.first?.document.path == "a.txt")
+    }
+
+    /// A question asks with the letters ("AGM") where the handout spells the phrase out: of two
+    /// calendar chunks alike in every other word, the one that spells it wins, though the dense
+    /// side leans the other way.
+    @Test func anAcronymFindsTheChunkThatSpellsItOut() async throws {
+        let index = try fixture.index([
+            .init(text: "Riverside club calendar. Summer barbecue: Saturday 20 June at the boathouse.", vector: [1, 0, 0, 0]),
+            .init(text: "Riverside club calendar. Annual general meeting: Thursday 12 March at the boathouse.", vector: [0.9, 0.44, 0, 0], document: 1),
+        ], documents: [RetrievalFixture.document("summer.pdf"), RetrievalFixture.document("agm.pdf")])
+        let result = try await retriever.retrieve(ConversationQuery(question: "When is the Riverside club AGM?"), in: index, k: 2,
+                                                  settings: RetrievalSettings(), embed: { _ in RetrievalFixture.normalised([1, 0, 0, 0]) })
+        let top = try #require(result.hits.first)
+        #expect(top.document.path == "agm.pdf", "\(result.hits.map { ($0.document.path, $0.score, $0.dense?.score ?? 0, $0.lexical?.score ?? 0) })")
+        #expect(top.excerpt.text.contains("Annual general meeting: Thursday 12 March"))
+    }
+
+    @Test func acronymsAreCapitalWordsAndAreSpelledByConsecutiveInitials() {
+        #expect(Acronyms.of("When is the AGM? Any PBs at the 5K, or HRV tips? I ask A lot") == ["agm", "pb", "hrv"])
+        let terms = ["club", "annual", "general", "meet", "thursday"][...]
+        #expect(Acronyms.spelled("agm", in: terms))
+        #expect(!Acronyms.spelled("amg", in: terms) && !Acronyms.spelled("agmx", in: terms))
     }
 
     /// Two near-duplicate handouts; the follow-up names only what differs.

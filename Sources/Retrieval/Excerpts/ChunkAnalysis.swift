@@ -39,11 +39,17 @@ struct ChunkAnalysis: Sendable {
         titleTerms = Set(analyzer.terms(document.title.isEmpty ? ChunkContext.fileTitle(document.path) : document.title))
     }
 
-    /// The distinct terms of sentence `index` that `wanted` holds.
-    func terms(ofSentence index: Int, in wanted: [String: Float]) -> [String] {
+    /// The distinct terms of sentence `index` that `wanted` holds. An acronym of the question
+    /// (`Acronyms.of`) is also found where consecutive terms begin with its letters ("agm" in
+    /// "Annual general meeting").
+    func terms(ofSentence index: Int, in wanted: [String: Float], acronyms: Set<String> = []) -> [String] {
         var found: [String] = []
-        for term in terms[Int(termStarts[index])..<Int(termStarts[index + 1])] where wanted[term] != nil && !found.contains(term) {
+        let sentence = terms[Int(termStarts[index])..<Int(termStarts[index + 1])]
+        for term in sentence where wanted[term] != nil && !found.contains(term) {
             found.append(term)
+        }
+        for acronym in acronyms where wanted[acronym] != nil && !found.contains(acronym) && Acronyms.spelled(acronym, in: sentence) {
+            found.append(acronym)
         }
         return found
     }

@@ -49,10 +49,10 @@ enum ExcerptSelector {
     /// `passage`: the chunk's best embedded window (scalars of its text); sentences in it gain
     /// `passageBonus` of the query's weight.
     static func excerpt(of chunk: ChunkRecord, document: DocumentRecord, analysis: ChunkAnalysis, termWeights: [String: Float], expectsNumber: Bool = false,
-                 passage: Range<Int>? = nil, passageBonus: Float = 0) -> (excerpt: Excerpt, score: Float, present: Set<String>) {
+                 passage: Range<Int>? = nil, passageBonus: Float = 0, acronyms: Set<String> = []) -> (excerpt: Excerpt, score: Float, present: Set<String>) {
         let sentences = analysis.sentences
         // Distinct query terms per sentence.
-        let termsBySentence: [[String]] = sentences.indices.map { analysis.terms(ofSentence: $0, in: termWeights) }
+        let termsBySentence: [[String]] = sentences.indices.map { analysis.terms(ofSentence: $0, in: termWeights, acronyms: acronyms) }
         var sentenceFrequency: [String: Int] = [:]
         for terms in termsBySentence { for term in terms { sentenceFrequency[term, default: 0] += 1 } }
         let titleTerms = analysis.titleTerms

@@ -114,6 +114,7 @@ public struct HybridRetriever: Sendable {
             termWeights[term.term] = max(term.weight, settings.excerptContextWeight * dependence) * idf
         }
         let expectsNumber = AnswerType.expectsNumber(query.question)
+        let acronyms = Acronyms.of(query.question).intersection(termWeights.keys)
         let depth = min(ranked.count, max(k, settings.rerankDepth))
         var hits: [RetrievedHit] = []
         var presentTerms: [UInt32: Set<String>] = [:]
@@ -125,7 +126,8 @@ public struct HybridRetriever: Sendable {
             let analysis = analyses.analysis(.init(file: index.url.path, slot: entry.slot)) {
                 ChunkAnalysis(chunk: chunk, document: document, analyzer: analyzer)
             }
-            let (excerpt, window, present) = ExcerptSelector.excerpt(of: chunk, document: document, analysis: analysis, termWeights: termWeights, expectsNumber: expectsNumber, passage: passage, passageBonus: settings.passageBonus)
+            let (excerpt, window, present) = ExcerptSelector.excerpt(of: chunk, document: document, analysis: analysis, termWeights: termWeights, expectsNumber: expectsNumber, passage: passage, passageBonus: settings.passageBonus,
+                                                                     acronyms: acronyms)
             let score = method == .hybrid ? entry.score + settings.windowWeight * window : entry.score
             presentTerms[entry.slot] = present
             hits.append(RetrievedHit(slot: entry.slot, chunk: chunk, document: document, score: score,
