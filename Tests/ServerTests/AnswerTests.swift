@@ -162,7 +162,9 @@ import Testing
     @Test func clientThatLeavesMidStreamLeavesAnIncompleteMessage() async throws {
         let server = try await ServerHarness.start()
         defer { Task { await server.stop() } }
-        server.ollama.behaviour.chatTokenDelay = 0.4
+        // Tokens far apart: a loaded machine can starve the event loop long enough to write
+        // several tokens in one go, before it learns that the client has gone.
+        server.ollama.behaviour.chatTokenDelay = 1.5
         let (token, id) = try await conversation(server)
         // Read until the first token event has arrived (however long a loaded machine takes
         // to get there), then close the connection while the rest is still being generated.

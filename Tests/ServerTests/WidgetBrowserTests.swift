@@ -28,7 +28,7 @@ import TestSupport
     @Test func aMemberAsksOnTheDemoPageAndSeesTheStreamedAnswerWithItsCitation() async throws {
         let server = try await ServerHarness.start()
         defer { Task { await server.stop() } }
-        server.ollama.behaviour.chatTokenDelay = 0.15
+        server.ollama.behaviour.chatTokenDelay = 0.3
         let key = try await Self.widgetKey(server)
         // Kept after the test: docs/widget.png in the README is this screenshot.
         let screenshot = FileManager.default.temporaryDirectory.appendingPathComponent("coachrag-widget.png")
@@ -39,9 +39,11 @@ import TestSupport
         let messages = try #require(ask["messages"] as? [[String: Any]])
         #expect(messages.map { $0["role"] as? String ?? "" } == ["user", "assistant"])
         #expect(messages.last?["text"] as? String == "Sleep seven to nine hours [1].", "\(ask)")
-        // Streamed: the answer was shown growing, token by token, before it was complete.
+        // Streamed: the answer was shown in part before it was complete (a loaded machine may
+        // render several tokens at once, so only "some part first" is asked).
         let seen = try #require(ask["seen"] as? [String])
-        #expect(seen.count >= 3 && seen.first == "Sleep ", "\(seen)")
+        #expect(seen.count >= 2 && seen.last == "Sleep seven to nine hours [1].", "\(seen)")
+        #expect(seen.dropLast().allSatisfy { !$0.isEmpty && "Sleep seven to nine hours [1].".hasPrefix($0) }, "\(seen)")
         let citation = try #require((ask["citations"] as? [[String: Any]])?.first)
         #expect(citation["label"] as? String == "[1] guide.pdf, p. 1")
         #expect((citation["quote"] as? String)?.contains("seven to nine hours") == true && citation["title"] as? String == citation["quote"] as? String)
