@@ -46,7 +46,7 @@ enum OpenAIWire {
             citations = answer.citations
             confidence = answer.confidence
             mode = answer.mode.rawValue
-            covered = !(answer.notice?.hasPrefix("not covered") ?? false)
+            covered = answer.covered
             notice = answer.notice
             retrieval_query = answer.retrievalQuery
             timings = answer.timings

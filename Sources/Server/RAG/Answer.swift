@@ -66,4 +66,6 @@ struct Answer: Sendable {
     var retrievalQuery: String
     /// Generation stopped at the answer-length limit, not at its own end.
     var stoppedAtLimit = false
+    /// False when the confidence guard answered that the material does not cover the question.
+    var covered = true
 }

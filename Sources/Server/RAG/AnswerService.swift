@@ -40,7 +40,7 @@ struct AnswerService: Sendable {
             let content = "The knowledge base does not cover this question, so I will not guess an answer. Try asking about a topic the coaching material covers."
             return Answer(content: content, citations: [], confidence: confidence, mode: .extractive,
                           notice: String(format: "not covered: confidence %.2f is below %.2f", confidence, creatorSettings.minimumConfidence),
-                          usage: nil, timings: timings(generation: 0), complete: true, retrievalQuery: retrieval.query)
+                          usage: nil, timings: timings(generation: 0), complete: true, retrievalQuery: retrieval.query, covered: false)
         }
 
         let answerTokens = min(creatorSettings.answerTokens, client.maxTokens ?? .max)
