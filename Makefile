@@ -21,6 +21,8 @@ demo: setup
 test: setup
 	swift build --build-tests
 	swift test --skip-build
+	# The server's tests again with the state in PostgreSQL (a throw-away cluster the tests start).
+	COACHRAG_TEST_STATE=postgresql swift test --skip-build --filter ServerTests
 	.build/debug/coachrag-bench run --quick --results "$$(mktemp -d)"
 
 ## Every benchmark in release against bench/targets.yml; writes bench/results/ and the README table.

@@ -17,6 +17,7 @@ APT_PACKAGES=(
   prometheus            # promtool, which the tests run on /metrics
   chromium              # the web widget's tests run in a real headless browser
   chromium-driver
+  postgresql-15         # the PostgreSQL state store's tests start a throw-away cluster
   unzip
 )
 

@@ -7,7 +7,7 @@ import Tokenization
 /// Everything a request handler needs, built once at start.
 struct Services: Sendable {
     let configuration: ServerConfiguration
-    let state: StateStore
+    let state: any StateStore
     let auth: AuthService
     let tokens: TokenService
     let indexes: IndexRegistry
@@ -22,7 +22,7 @@ struct Services: Sendable {
 
     static func start(configuration: ServerConfiguration) async throws -> Services {
         let metrics = configuration.metricsRegistry.map { ServerMetrics(registry: $0) } ?? ServerMetrics()
-        let state = try StateStore(directory: configuration.stateDirectory)
+        let state = try await StateStores.open(configuration.databaseLocation, postgres: configuration.postgres)
         let tokens = try await TokenService.load(stateDirectory: configuration.stateDirectory, accessLifetime: configuration.accessTokenLifetime)
         let settings = CreatorSettings(pipelinesDirectory: configuration.pipelinesDirectory, defaults: configuration.retrieval,
                                        defaultRegistration: configuration.registration)
@@ -58,7 +58,7 @@ struct Services: Sendable {
     func shutdown() async {
         await chat.shutdown()
         await retriever.embedders.shutdown()
-        try? state.close()
+        try? await state.close()
     }
 }
 

@@ -15,6 +15,12 @@ public enum StateError: Error, CustomStringConvertible, Equatable {
     case invalidCursor
     /// An invite code that is unknown, of another creator, used up, expired or revoked.
     case invalidInvite
+    /// A conversation that is not the acting user's (or no longer exists).
+    case unknownConversation(String)
+    /// A `--database` URL that cannot be used (why).
+    case badDatabaseURL(String)
+    /// The database's schema is newer than this binary knows (backend, its version, ours).
+    case unknownSchemaVersion(String, String, String)
 
     public var description: String {
         switch self {
@@ -29,6 +35,10 @@ public enum StateError: Error, CustomStringConvertible, Equatable {
         case .limitReached(let what, let bound): "at most \(bound) \(what)"
         case .invalidCursor: "cursor is not one this server handed out"
         case .invalidInvite: "the invite code is not valid (unknown, used up, expired or revoked)"
+        case .unknownConversation(let id): "no conversation \(id) of this user"
+        case .badDatabaseURL(let why): "database URL \(why)"
+        case .unknownSchemaVersion(let database, let found, let known):
+            "state database \(database) has schema version \(found), newer than this binary knows (\(known)); upgrade coachrag"
         }
     }
 }

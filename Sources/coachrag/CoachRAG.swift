@@ -13,7 +13,7 @@ struct CoachRAG: AsyncParsableCommand {
             Environment: NO_COLOR disables colour; COACHRAG_MODELS points at the models directory; OLLAMA_HOST at Ollama.
             """,
         version: CoachRAG.version,
-        subcommands: [IngestCommand.self, SearchCommand.self, EvalCommand.self, ServeCommand.self, UserCommand.self, KeysCommand.self, IndexCommand.self, ParseCommand.self, ChunkCommand.self, EmbedCommand.self, PDFWorkerSubcommand.self]
+        subcommands: [IngestCommand.self, SearchCommand.self, EvalCommand.self, ServeCommand.self, UserCommand.self, DatabaseCommand.self, KeysCommand.self, IndexCommand.self, ParseCommand.self, ChunkCommand.self, EmbedCommand.self, PDFWorkerSubcommand.self]
     )
 
     /// The release this binary is; `coachrag --version`.

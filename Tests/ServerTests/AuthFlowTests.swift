@@ -141,10 +141,10 @@ import Testing
 
         // An expired key is refused, saying so.
         let secret = TokenService.opaqueToken(prefix: "crk_")
-        let state = try StateStore(directory: server.configuration.stateDirectory)
+        let state = try await server.openState()
         let owner = try #require(try await state.user(email: "creator@demo.test"))
         _ = try await state.createAPIKey(userID: owner.id, name: "old", keyHash: secret.hash, scopes: [.search], expiresAt: Date().addingTimeInterval(-1))
-        try state.close()
+        try await state.close()
         let expired = try await server.request(.POST, "/api/v1/creators/demo/search", json: ["query": "sleep"], token: secret.token)
         #expect(expired.status == 401 && expired.json["detail"] as? String == "API key has expired")
 

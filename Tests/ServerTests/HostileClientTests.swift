@@ -10,9 +10,10 @@ import Testing
 @Suite("Hostile clients") struct HostileClientTests {
     /// Bytes of the state database (committed pages, checkpointed or not).
     func stateBytes(_ server: ServerHarness) async throws -> Int {
-        let state = try StateStore(directory: server.configuration.stateDirectory)
-        defer { try? state.close() }
-        return try await state.databaseBytes()
+        let state = try await server.openState()
+        let bytes = try await state.databaseBytes()
+        try await state.close()
+        return bytes
     }
 
     func randomLetters(_ count: Int) -> String {

@@ -66,6 +66,7 @@ import Tokenization
         #expect((conversations.first?["messages"] as? [Any])?.count == 2)
         #expect((export.json["sessions"] as? [Any])?.count == 1)
         #expect(!export.text.contains("password"))
+        let member = try #require((export.json["user"] as? [String: Any])?["id"] as? String)
 
         #expect(try await server.request(.DELETE, "/api/v1/me", json: ["password": ServerHarness.password], token: tokens.access).status == 204)
         #expect(try await server.request(.GET, "/api/v1/auth/me", token: tokens.access).status == 401)
@@ -73,10 +74,11 @@ import Tokenization
         let login = try await server.request(.POST, "/api/v1/auth/login", json: ["email": "member@demo.test", "password": ServerHarness.password])
         #expect(login.status == 401)
         // Nothing of theirs is left in the database file.
-        let state = try State.StateStore(directory: server.stateDirectory)
+        let state = try await server.openState()
         #expect(try await state.user(email: "member@demo.test") == nil)
-        #expect(try await state.messages(conversationID: id).items.isEmpty)
-        try state.close()
+        #expect(try await state.conversation(id: id, userID: member) == nil)
+        #expect(try await state.messages(conversationID: id, userID: member).isEmpty)
+        try await state.close()
     }
 }
 

@@ -46,6 +46,16 @@ final class ServerHarness: Sendable {
         ("member@demo.test", .member, "demo"), ("member@other.test", .member, "other"),
     ]
 
+    /// The state backend of this test run: SQLite, or PostgreSQL when `COACHRAG_TEST_STATE=postgresql`
+    /// (`make test` runs the server tests once with each).
+    static let backend: StateBackend = ProcessInfo.processInfo.environment["COACHRAG_TEST_STATE"].flatMap(StateBackend.init(rawValue:)) ?? .sqlite
+
+    /// Opens the server's state store (another connection to its database, as `coachrag user
+    /// create` would), for a test that checks or changes what the server stored.
+    func openState() async throws -> any StateStore {
+        try await StateStores.open(configuration.databaseLocation, postgres: configuration.postgres)
+    }
+
     static func start(_ customise: (inout ServerConfiguration) -> Void = { _ in }) async throws -> ServerHarness {
         let root = TemporaryDirectory.make("server")
         let ollama = try FakeOllama()
@@ -60,13 +70,18 @@ final class ServerHarness: Sendable {
         configuration.rateLimitPerSecond = 0
         configuration.authRateLimitPerSecond = 0
         configuration.readinessCacheSeconds = 0
+        if backend == .postgresql {
+            configuration.database = try await backend.location()
+            // A full test run starves the machine: a connection may wait for a thread that long.
+            configuration.postgres.connectTimeout = .seconds(60)
+        }
         customise(&configuration)
 
         for (creator, texts) in passages { try await publishIndex(creator: creator, texts: texts, root: configuration.indexRoot) }
-        let state = try StateStore(directory: configuration.stateDirectory)
+        let state = try await StateStores.open(configuration.databaseLocation, postgres: configuration.postgres)
         let hash = try await PasswordHasher().hash(password)
         for user in users { try await state.createUser(email: user.email, passwordHash: hash, role: user.role, creator: user.creator) }
-        try state.close()
+        try await state.close()
         return try await launch(root: root, ollama: ollama, configuration: configuration)
     }
 

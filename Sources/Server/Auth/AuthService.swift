@@ -6,7 +6,7 @@ import State
 /// same either way, login failures are one message, and an unknown email costs the same Argon2
 /// work as a wrong password.
 struct AuthService: Sendable {
-    let state: StateStore
+    let state: any StateStore
     let tokens: TokenService
     let hasher = PasswordHasher()
     let hashing: AdmissionGate
@@ -17,7 +17,7 @@ struct AuthService: Sendable {
     let decoyHash: String
     let cache = SessionCache()
 
-    init(state: StateStore, tokens: TokenService, configuration: ServerConfiguration, creators: CreatorSettings) throws {
+    init(state: any StateStore, tokens: TokenService, configuration: ServerConfiguration, creators: CreatorSettings) throws {
         self.state = state
         self.creators = creators
         self.tokens = tokens
@@ -38,7 +38,7 @@ struct AuthService: Sendable {
     /// exactly as one that does not exist. Same answer whether the email is new or not.
     func register(email rawEmail: String, password: String, creator: String, invite: String?) async throws {
         let email: String
-        do { email = try StateStore.normalisedEmail(rawEmail) } catch { throw APIError.invalid("email", "is not an email address (at most 254 characters)") }
+        do { email = try EmailAddress.normalised(rawEmail) } catch { throw APIError.invalid("email", "is not an email address (at most 254 characters)") }
         if let problem = PasswordPolicy.problem(with: password, email: email) { throw APIError.invalid("password", problem) }
         let policy = creators.registration(for: creator)
         guard policy != .closed, try await state.creatorExists(creator) else { throw APIError.notFound("creator \"\(creator)\" does not exist") }
@@ -57,11 +57,11 @@ struct AuthService: Sendable {
         }
     }
 
-    /// Logs in. The email is validated and normalised first (one rule, `StateStore.
-    /// normalisedEmail`, the same as the lookup), so spelling variants share one count.
+    /// Logs in. The email is validated and normalised first (one rule, `EmailAddress.
+    /// normalised`, the same as the lookup), so spelling variants share one count.
     func login(email rawEmail: String, password: String, client: String) async throws -> TokenPair {
         let email: String
-        do { email = try StateStore.normalisedEmail(rawEmail) } catch { throw APIError.invalid("email", "is not an email address (at most 254 characters)") }
+        do { email = try EmailAddress.normalised(rawEmail) } catch { throw APIError.invalid("email", "is not an email address (at most 254 characters)") }
         let user = try await state.user(email: email)
         guard try await passwordMatches(password, hash: user?.passwordHash, email: email, client: client), let user else {
             throw APIError.unauthorized("email or password is wrong")

@@ -23,7 +23,10 @@ extension ServerConfiguration {
         .init(key: "host", help: "address to listen on (127.0.0.1)"),
         .init(key: "port", help: "port to listen on, 0 for any free one (8080)"),
         .init(key: "indexes", help: "root folder of the indexes (indexes)"),
-        .init(key: "state", help: "folder of the SQLite database and the signing key (state)"),
+        .init(key: "state", help: "folder of the signing key, and of the SQLite database unless database.url says (state)"),
+        .init(key: "database.url", help: "state store: sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=disable|prefer|require] (sqlite:<state>/coachrag.sqlite)"),
+        .init(key: "database.poolSize", help: "PostgreSQL connections per server (10)"),
+        .init(key: "database.statementTimeout", help: "seconds a PostgreSQL statement may run (5)"),
         .init(key: "pipelines", help: "folder of the pipeline files with personas and retrieval settings (pipelines)"),
         .init(key: "ollama.host", help: "Ollama's address (else $OLLAMA_HOST, else 127.0.0.1:11434)"),
         .init(key: "ollama.connectTimeout", help: "seconds to connect to Ollama (2)"),
@@ -103,6 +106,13 @@ extension ServerConfiguration {
         try await int("port", &c.port, 0...65535)
         try await url("indexes", &c.indexRoot)
         try await url("state", &c.stateDirectory)
+        if let text = try await reader.fetchString(forKey: "database.url") {
+            do { c.database = try DatabaseLocation(parsing: text) } catch { throw ServerSettingError(key: "database.url", problem: "\(error)") }
+        }
+        try await int("database.poolSize", &c.postgres.poolSize, 1...10_000)
+        var statementSeconds = Double(c.postgres.statementTimeout.components.seconds)
+        try await double("database.statementTimeout", &statementSeconds, seconds)
+        c.postgres.statementTimeout = .milliseconds(Int64((statementSeconds * 1000).rounded()))
         if let pipelines = try await reader.fetchString(forKey: "pipelines") { c.pipelinesDirectory = URL(fileURLWithPath: pipelines) }
         do {
             c.ollama = try await reader.fetchString(forKey: "ollama.host").map { try OllamaEndpoint(parsing: $0) } ?? OllamaEndpoint.fromEnvironment()

@@ -10,8 +10,14 @@ public struct ServerConfiguration: Sendable {
     public var port = 8080
     /// Root of `<creator>/CURRENT` + version files, written by `coachrag ingest`.
     public var indexRoot = URL(fileURLWithPath: "indexes")
-    /// Holds `coachrag.sqlite` and the JWT signing key.
+    /// Holds the JWT signing key, and `coachrag.sqlite` unless `database` names another store.
     public var stateDirectory = URL(fileURLWithPath: "state")
+    /// The state store (`--database URL`); nil: SQLite in `stateDirectory`.
+    public var database: DatabaseLocation?
+    /// PostgreSQL's connection pool and statement time limit.
+    public var postgres = PostgresStateStore.Options()
+    /// Where the state lives.
+    public var databaseLocation: DatabaseLocation { database ?? .sqlite(inStateDirectory: stateDirectory) }
     /// Pipeline files (`*.yml`) giving each creator's persona and retrieval settings.
     public var pipelinesDirectory: URL? = URL(fileURLWithPath: "pipelines")
     public var ollama = OllamaEndpoint()

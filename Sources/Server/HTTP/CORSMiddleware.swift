@@ -11,7 +11,7 @@ import State
 /// `Access-Control-Allow-Origin` and expose `Retry-After` and `X-Request-ID`.
 struct CORSMiddleware: RouterMiddleware {
     typealias Context = AppContext
-    let state: StateStore
+    let state: any StateStore
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }

@@ -33,7 +33,7 @@ extension Services {
         group.get("conversations/{id}/messages") { request, context in
             let conversation = try await ownConversation(context)
             let (pageSize, cursor) = try PageRequest.parse(request, defaultLimit: 100, maxLimit: 500)
-            let page = try await state.messages(conversationID: conversation.id, limit: pageSize, cursor: cursor)
+            let page = try await state.messages(conversationID: conversation.id, userID: conversation.userID, limit: pageSize, cursor: cursor)
             return try jsonResponse(PagedList(name: "messages", items: page.items.map { MessageJSON($0) }, nextCursor: page.nextCursor))
         }
         group.post("conversations/{id}/messages") { request, context in
@@ -120,7 +120,7 @@ extension Services {
                 onToken: (String) async throws -> Void) async throws -> (stored: StoredMessage, answer: Answer) {
         var assistant = StoredMessage(conversationID: conversation.id, role: "assistant", content: "", complete: false)
         let stored = try await state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: question, complete: true),
-                                             placeholder: assistant, limits: configuration.contentLimits).map { (role: $0.role, content: $0.content) }
+                                             placeholder: assistant, userID: conversation.userID, limits: configuration.contentLimits).map { (role: $0.role, content: $0.content) }
         var partial = ""
         do {
             let answer = try await answers.answer(question: question, creator: conversation.creator, history: history ?? stored,
@@ -137,12 +137,12 @@ extension Services {
             assistant.timingsJSON = encodedJSON(answer.timings)
             assistant.retrievalQuery = answer.retrievalQuery
             assistant.complete = answer.complete
-            try await state.save(assistant)
+            try await state.save(assistant, userID: conversation.userID)
             return (assistant, answer)
         } catch {
             assistant.content = partial
             assistant.notice = "incomplete: \(error is APIError ? "\(error)" : "the answer was interrupted")"
-            try? await state.save(assistant)
+            try? await state.save(assistant, userID: conversation.userID)
             throw error
         }
     }

@@ -70,8 +70,10 @@ extension Services {
     /// embedder it records (checked once per distinct embedder). Ollama's own status is
     /// reported, not required: without it answers are extractive.
     func readiness() async -> Readiness {
-        var database = "ok"
-        do { try await state.check() } catch { database = "error: \(error)" }
+        // The backend, never its URL: `ok (sqlite)` or `ok (postgresql)`.
+        let backend = configuration.databaseLocation.backend
+        var database = "ok (\(backend))"
+        do { try await state.check() } catch { database = "error (\(backend)): \(error)" }
         var indexes: [String: String] = [:]
         var embedderProblems: [EmbedderDescriptor: String?] = [:]
         for creator in self.indexes.registeredCreators() {
@@ -95,6 +97,6 @@ extension Services {
             }
         }
         metrics.setIndexReady(indexes.mapValues { $0.hasPrefix("ok") })
-        return Readiness(status: database == "ok" ? "ready" : "not_ready", database: database, indexes: indexes, ollama: await chat.status())
+        return Readiness(status: database.hasPrefix("ok") ? "ready" : "not_ready", database: database, indexes: indexes, ollama: await chat.status())
     }
 }

@@ -33,7 +33,7 @@ extension Services {
                 repeat {
                     let page = try await store.conversations(userID: user.id, limit: 20, cursor: cursor)
                     for conversation in page.items {
-                        let messages = try await store.messages(conversationID: conversation.id).items.map { MessageJSON($0) }
+                        let messages = try await store.messages(conversationID: conversation.id, userID: user.id).map { MessageJSON($0) }
                         var chunk = first ? Data() : Data(",".utf8)
                         chunk.append(try encoder.encode(ConversationExport(conversation: ConversationJSON(conversation), messages: messages)))
                         try await writer.write(ByteBuffer(bytes: chunk))

@@ -14,8 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
             follows new versions as `coachrag ingest` publishes them; never writes an index. \
             Answers through Ollama's /api/chat ($OLLAMA_HOST, model --chat-model), or \
             extractively (quoting the passages) when Ollama is unreachable. Users, sessions and \
-            conversations live in <state>/coachrag.sqlite; the JWT signing key in \
-            <state>/jwt-signing-key.pem (created on first start, mode 0600).
+            conversations live in <state>/coachrag.sqlite, or in PostgreSQL with --database \
+            postgres://... (shared by replicas; migrated at start); the JWT signing key in \
+            <state>/jwt-signing-key.pem (created on first start, mode 0600; replicas need the same one).
             The API is described at /openapi.json; health at /health/live and /health/ready; \
             Prometheus metrics at /metrics. Logs are JSON lines on standard error.
             Create the first users with `coachrag user create` (works while the server runs).
@@ -34,7 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (8080; 0: any free port, printed at start).") var port: Int?
     @Option(help: "Root folder of the indexes (./indexes).") var indexes: String?
-    @Option(help: "State folder: the SQLite database and the signing key (./state).") var state: String?
+    @Option(help: "State folder: the signing key, and the SQLite database unless --database says (./state).") var state: String?
+    @Option(help: "State store: sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=...] (default: SQLite in the state folder; $COACHRAG_DATABASE_URL).") var database: String?
     @Option(help: "Pipeline files giving each creator's persona and retrieval settings (./pipelines).") var pipelines: String?
     @Option(help: "Ollama address (default: $OLLAMA_HOST, else 127.0.0.1:11434).") var ollamaHost: String?
     @Option(help: "Ollama chat model (llama3.2:1b).") var chatModel: String?
@@ -68,6 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         set("rateLimit", rateLimit.map(ConfigContent.double)); set("authRateLimit", authRateLimit.map(ConfigContent.double))
         set("browserKeyRateLimit", browserKeyRateLimit.map(ConfigContent.double)); set("idleTimeout", idleTimeout.map(ConfigContent.double))
         set("maxConnections", maxConnections.map(ConfigContent.int)); set("maxOpenIndexes", maxOpenIndexes.map(ConfigContent.int))
+        if let database { values["database.url"] = ConfigValue(.string(database), isSecret: true) }
         if quiet { set("logRequests", .bool(false)) }
         return values
     }

@@ -19,7 +19,7 @@ struct UserCommand: AsyncParsableCommand {
                 existing creator's tenant; an admin has none. Passwords must be 10+ characters \
                 with 5+ different characters, not a common password, not containing the email \
                 name; they are stored as Argon2id hashes. Safe while the server runs.
-                Exit status: 0 created; 1 refused (email taken, unknown creator, weak password); 2 usage.
+                Exit status: 0 created; 1 refused (email taken, unknown creator, weak password, the database cannot be opened); 2 usage.
                 """
         )
 
@@ -28,8 +28,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "The creator id: the tenant a creator owns or a member joins.") var creator: String?
         @Option(help: "The password (visible in the process list: prefer --password-stdin).") var password: String?
         @Flag(help: "Read the password from standard input (first line).") var passwordStdin = false
-        @Option(help: "State folder (default: ./state, or $COACHRAG_STATE).")
-        var state: String = ProcessInfo.processInfo.environment["COACHRAG_STATE"] ?? "state"
+        @OptionGroup var store: StateOptions
         @Flag(help: "Print the created user as JSON.") var json = false
 
         func validate() throws {
@@ -40,12 +39,18 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             let secret = passwordStdin ? (readLine(strippingNewline: true) ?? "") : (password ?? "")
             do {
-                let normalised = try StateStore.normalisedEmail(email)
+                let normalised = try EmailAddress.normalised(email)
                 if let problem = PasswordPolicy.problem(with: secret, email: normalised) { throw StateError.weakPassword(problem) }
-                let store = try StateStore(directory: URL(fileURLWithPath: state))
+                let state = try await store.open()
                 let hash = try await PasswordHasher().hash(secret)
-                let user = try await store.createUser(email: normalised, passwordHash: hash, role: Role(rawValue: role) ?? .member, creator: creator)
-                try store.close()
+                let user: User
+                do {
+                    user = try await state.createUser(email: normalised, passwordHash: hash, role: Role(rawValue: role) ?? .member, creator: creator)
+                } catch {
+                    try? await state.close()
+                    throw error
+                }
+                try await state.close()
                 if json {
                     Output.jsonLine(["id": user.id, "email": user.email, "role": user.role.rawValue, "creator": user.creator ?? ""])
                 } else {

@@ -1,7 +1,7 @@
 import GRDB
 
-/// The versioned migrations of the state database. Append new ones; never edit a shipped one.
-enum Schema {
+/// The versioned migrations of the SQLite state database. Append new ones; never edit a shipped one.
+enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in

@@ -1,20 +1,9 @@
 public import Foundation
 import GRDB
 
-/// What exchanging a refresh token found.
-public enum RefreshOutcome: Sendable, Equatable {
-    /// Spent now; issue a new token in the same family.
-    case rotated(userID: String, familyID: String)
-    /// Already spent: a replay. The whole family is now revoked.
-    case reused
-    /// Unknown, expired, or its family was revoked.
-    case invalid
-}
-
-extension StateStore {
-    /// Starts a session family and stores its first refresh token (by hash).
+extension SQLiteStateStore {
     public func startSession(userID: String, refreshHash: String, expiresAt: Date) async throws -> String {
-        let family = Self.newID()
+        let family = RowID.make()
         try await pool.write { db in
             try SessionFamily(id: family, userID: userID, createdAt: Date(), revokedAt: nil).insert(db)
             try RefreshTokenRecord(tokenHash: refreshHash, familyID: family, userID: userID, expiresAt: expiresAt, spentAt: nil).insert(db)
@@ -22,9 +11,7 @@ extension StateStore {
         return family
     }
 
-    /// Spends `hash` and, when it was live, stores `nextHash` in the same family, atomically.
-    /// A spent token presented again revokes its family (the thief and the owner both lose it).
-    public func rotateRefreshToken(hash: String, nextHash: String, nextExpiresAt: Date, now: Date = Date()) async throws -> RefreshOutcome {
+    public func rotateRefreshToken(hash: String, nextHash: String, nextExpiresAt: Date, now: Date) async throws -> RefreshOutcome {
         try await pool.write { db -> RefreshOutcome in
             guard let token = try RefreshTokenRecord.fetchOne(db, key: hash),
                   let family = try SessionFamily.fetchOne(db, key: token.familyID) else { return .invalid }
@@ -39,8 +26,6 @@ extension StateStore {
         }
     }
 
-    /// True while the session exists and is not revoked (checked on every authenticated request,
-    /// so logout and account deletion end access tokens at once).
     public func sessionIsLive(familyID: String, userID: String) async throws -> Bool {
         try await pool.read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM session_families WHERE id = ? AND user_id = ? AND revoked_at IS NULL)", arguments: [familyID, userID]) ?? false

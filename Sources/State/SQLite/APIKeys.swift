@@ -1,18 +1,13 @@
 public import Foundation
 import GRDB
 
-extension StateStore {
-    /// Keys one user may hold.
-    public static let maxAPIKeysPerUser = 100
-
-    public func createAPIKey(userID: String, name: String, keyHash: String, scopes: Set<APIKeyScope>, expiresAt: Date? = nil,
-                             allowedOrigins: [String]? = nil) async throws -> APIKey {
-        let key = APIKey(id: Self.newID(), userID: userID, name: name, keyHash: keyHash, createdAt: Date(), lastUsedAt: nil,
-                         scopesText: APIKeyScope.allCases.filter(scopes.contains).map(\.rawValue).joined(separator: ","),
-                         expiresAt: expiresAt, allowedOriginsText: allowedOrigins.map { $0.joined(separator: "\n") })
+extension SQLiteStateStore {
+    public func createAPIKey(userID: String, name: String, keyHash: String, scopes: Set<APIKeyScope>, expiresAt: Date?,
+                             allowedOrigins: [String]?) async throws -> APIKey {
+        let key = APIKey(userID: userID, name: name, keyHash: keyHash, scopes: scopes, expiresAt: expiresAt, allowedOrigins: allowedOrigins)
         try await pool.write { db in
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_keys WHERE user_id = ?", arguments: [userID]) ?? 0
-            guard count < Self.maxAPIKeysPerUser else { throw StateError.limitReached("API keys per user", Self.maxAPIKeysPerUser) }
+            guard count < StateLimits.apiKeysPerUser else { throw StateError.limitReached("API keys per user", StateLimits.apiKeysPerUser) }
             try key.insert(db)
         }
         return key
@@ -22,8 +17,6 @@ extension StateStore {
         try await pool.read { db in try APIKey.filter(Column("user_id") == userID).order(Column("created_at")).fetchAll(db) }
     }
 
-    /// A key and its owner, touching its last use (expired keys are returned too: the caller
-    /// says why it refuses them).
     public func apiKey(hash: String) async throws -> (key: APIKey, user: User)? {
         try await pool.write { db in
             guard let key = try APIKey.filter(Column("key_hash") == hash).fetchOne(db) else { return nil }
@@ -32,10 +25,7 @@ extension StateStore {
         }
     }
 
-    /// Whether some unexpired key with the `chat` scope lists `origin` (lower-cased
-    /// `scheme://host[:port]`) among its allowed origins: what a browser's CORS preflight from
-    /// that origin may be told yes to. The request itself is then checked against its own key.
-    public func chatKeyAllows(origin: String, now: Date = Date()) async throws -> Bool {
+    public func chatKeyAllows(origin: String, now: Date) async throws -> Bool {
         try await pool.read { db in
             try Bool.fetchOne(db, sql: """
                 SELECT EXISTS (SELECT 1 FROM api_keys
@@ -46,7 +36,6 @@ extension StateStore {
         }
     }
 
-    /// Deletes a key of `userID`; false when there is no such key of theirs.
     public func deleteAPIKey(id: String, userID: String) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM api_keys WHERE id = ? AND user_id = ?", arguments: [id, userID])
