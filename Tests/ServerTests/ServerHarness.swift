@@ -91,6 +91,12 @@ final class ServerHarness: Sendable {
         try await launch(root: previous.root, ollama: previous.ollama, configuration: previous.configuration)
     }
 
+    /// A second server sharing everything with `primary` (database, signing key, indexes) while
+    /// it runs: a replica. Stop it with `stop(keepFiles: true)`; the primary owns the files.
+    static func replica(of primary: ServerHarness) async throws -> ServerHarness {
+        try await launch(root: primary.root, ollama: primary.ollama, configuration: primary.configuration)
+    }
+
     private static func launch(root: URL, ollama: FakeOllama, configuration: ServerConfiguration) async throws -> ServerHarness {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let server = Task { [configuration] in
