@@ -18,6 +18,8 @@ APT_PACKAGES=(
   chromium              # the web widget's tests run in a real headless browser
   chromium-driver
   postgresql-15         # the PostgreSQL state store's tests start a throw-away cluster
+  nginx                 # the load balancer of the replicas benchmark (scripts/replicas.sh)
+  curl                  # scripts/replicas.sh waits for readiness with it
   unzip
 )
 

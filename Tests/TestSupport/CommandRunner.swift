@@ -64,6 +64,32 @@ public enum CommandRunner {
         }
     }
 
+    /// Runs `argv` (a path, then its arguments) with standard input from /dev/null and standard
+    /// output and error appended to the file `output`, and waits for its exit status: for
+    /// commands that leave a server running (pg_ctl, a script starting replicas), which
+    /// Foundation's Process would wait for, as they keep the descriptors it gave the command.
+    public static func runLeavingDaemons(_ argv: [String], output: String) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        guard spawned == 0 else { throw CommandFailure(description: "cannot start \(argv[0]): errno \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // WIFEXITED / WEXITSTATUS
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : -1
+    }
+
+    public struct CommandFailure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     public struct CommandTimeout: Error, CustomStringConvertible {
         public var arguments: [String]
         public var seconds: TimeInterval

@@ -69,13 +69,11 @@ public actor TestPostgres {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         // PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.
         let asRoot = getuid() == 0
-        // Spawned and reaped here, output to a file: Foundation's Process waits for every
-        // descriptor it gave the child to close, and the server pg_ctl starts keeps them.
         func run(_ tool: String, _ arguments: [String]) throws {
             let executable = binaries.appendingPathComponent(tool).path
             let output = folder.appendingPathComponent("\(tool).out").path
             let argv = asRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments : [executable] + arguments
-            let status = try spawnAndWait(argv, output: output)
+            let status = try CommandRunner.runLeavingDaemons(argv, output: output)
             guard status == 0 else {
                 throw Failure(description: "\(tool) failed (\(status)): \((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")")
             }
@@ -104,26 +102,6 @@ public actor TestPostgres {
             }
         }
         throw lastError ?? Failure(description: "PostgreSQL did not start")
-    }
-
-    /// Runs `argv` with standard output and error appended to `output`
-    /// and waits for its exit status.
-    private static func spawnAndWait(_ argv: [String], output: String) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
-        guard spawned == 0 else { throw Failure(description: "cannot start \(argv[0]): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        // WIFEXITED / WEXITSTATUS
-        return status & 0x7f == 0 ? (status >> 8) & 0xff : -1
     }
 
     private static func serverBinaries() -> URL? {

@@ -18,6 +18,7 @@ struct Bench: AsyncParsableCommand {
             IngestBench.self,
             ServerBench.self,
             RetrievalBench.self,
+            ReplicasBench.self,
         ]
     )
 }

@@ -23,6 +23,7 @@ struct RunCommand: ParsableCommand {
         "ingest": ["--files", "2", "--pages", "3"],
         "server": ["--concurrency", "1,2", "--seconds", "0.5", "--creators", "10", "--open", "3", "--flips", "5", "--browser-questions", "2"],
         "retrieval": ["--sizes", "300", "--queries", "20", "--words", "200", "--no-quality"],
+        "replicas": ["--seconds", "1", "--concurrency", "4"],
     ]
 
     struct Target: Decodable {
