@@ -59,6 +59,24 @@ import TestSupport
         }
     }
 
+    /// Several creators' pipelines as parallel jobs: each published on its own, and a broken one
+    /// does not stop the others (the worst exit status wins).
+    @Test func pipelinesRunAsParallelJobs() throws {
+        let pipelines = root.appendingPathComponent("pipelines")
+        try FileManager.default.createDirectory(at: pipelines, withIntermediateDirectories: true)
+        for name in ["alpha", "beta", "gamma"] {
+            try "creator: \(name)\nsources: {paths: [\(demo)/habits.txt, \(demo)/recovery.txt]}\n".write(to: pipelines.appendingPathComponent("\(name).yml"), atomically: true, encoding: .utf8)
+        }
+        let hostile = TestPaths.corpora.appendingPathComponent("hostile/encrypted.pdf").path
+        try "creator: delta\nsources: {paths: [\(demo)/habits.txt, \(hostile)]}\n".write(to: pipelines.appendingPathComponent("delta.yml"), atomically: true, encoding: .utf8)
+        let files = ["alpha", "beta", "delta", "gamma"].map { pipelines.appendingPathComponent("\($0).yml").path }
+        let run = try ingest(["--jobs", "2", "--json", "--no-cache", "--pipeline"] + files)
+        #expect(run.status == 1, "\(run.stderr)")  // delta's encrypted PDF
+        let published = Dictionary(uniqueKeysWithValues: run.jsonLines.compactMap { line in (line["creator"] as? String).map { ($0, line["published"] as? String) } })
+        #expect(published == ["alpha": "v000001.cidx", "beta": "v000001.cidx", "gamma": "v000001.cidx", "delta": "v000001.cidx"])
+        #expect(try ingest(["--jobs", "0", "--pipeline", files[0]]).status == 2)
+    }
+
     @Test func exitCodes() throws {
         let hostile = TestPaths.corpora.appendingPathComponent("hostile/encrypted.pdf").path
         let partial = try ingest(["--creator", "partial", demo + "/habits.txt", hostile])

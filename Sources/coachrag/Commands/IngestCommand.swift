@@ -14,8 +14,10 @@ struct IngestCommand: AsyncParsableCommand {
         discussion: """
             Either name the creator and the sources on the command line:
               coachrag ingest --creator demo corpora/demo
-            or run pipeline files (pipelines/NAME.yml; see pipelines/demo.yml):
+            or run pipeline files (pipelines/NAME.yml; see pipelines/demo.yml), several creators \
+            at once with --jobs:
               coachrag ingest --pipeline pipelines/demo.yml
+              coachrag ingest --pipeline pipelines/*.yml --jobs 2
             Sources are files, directories (walked recursively) and glob patterns. Unchanged \
             sources and configuration publish nothing (--force rebuilds). Embeddings are cached \
             in SQLite by embedder and exact text, so re-ingesting computes only what changed.
@@ -31,8 +33,11 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "Creator id (when not using --pipeline).")
     var creator: String?
 
-    @Option(help: "Pipeline file(s) to run; repeatable.")
+    @Option(parsing: .upToNextOption, help: "Pipeline file(s) to run (--pipeline pipelines/*.yml); each creator is locked on its own.")
     var pipeline: [String] = []
+
+    @Option(help: "Pipelines run at once (1); each job is one creator's whole ingest.")
+    var jobs = 1
 
     @Option(help: "Root folder of the indexes (default: ./indexes, or $COACHRAG_INDEXES).")
     var indexes: String = ProcessInfo.processInfo.environment["COACHRAG_INDEXES"] ?? "indexes"
@@ -73,6 +78,7 @@ struct IngestCommand: AsyncParsableCommand {
     var paths: [String] = []
 
     func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         if pipeline.isEmpty {
             guard creator != nil else { throw ValidationError("give --creator and paths, or --pipeline FILE") }
             guard !paths.isEmpty else { throw ValidationError("give the files or directories to ingest") }
@@ -105,14 +111,24 @@ struct IngestCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
 
-        var worst = ExitStatus.success
-        for configuration in configurations {
-            worst = max(worst, try await run(configuration))
+        // Creators are independent: up to `jobs` at once, the worst exit status wins. Each job's
+        // model gets its share of the cores: with OpenBLAS's default of every core per product,
+        // two jobs on two cores were slower than one (README, "Ingest at scale").
+        if jobs > 1 { BLASThreads.set(max(1, ProcessInfo.processInfo.activeProcessorCount / min(jobs, configurations.count))) }
+        let worst = try await withThrowingTaskGroup(of: Int32.self) { group in
+            var worst = ExitStatus.success
+            for (index, configuration) in configurations.enumerated() {
+                if index >= jobs, let finished = try await group.next() { worst = max(worst, finished) }
+                group.addTask { try await run(configuration, showProgress: jobs == 1) }
+            }
+            for try await finished in group { worst = max(worst, finished) }
+            return worst
         }
         if worst != ExitStatus.success { throw ExitCode(worst) }
     }
 
-    private func run(_ configuration: PipelineConfiguration) async throws -> Int32 {
+    /// One creator's ingest; its progress line only when it runs alone (jobs would interleave).
+    private func run(_ configuration: PipelineConfiguration, showProgress: Bool) async throws -> Int32 {
         var embedderOptions = EmbedderOptions()
         embedderOptions.embedder = configuration.embedder.provider == .ollama ? .ollama : .local
         embedderOptions.model = configuration.embedder.model
@@ -135,7 +151,7 @@ struct IngestCommand: AsyncParsableCommand {
         }
         var extraction = ExtractionOptions()
         extraction.pdfTimeout = pdfTimeout
-        let reporter = ProgressReporter(enabled: !json)
+        let reporter = ProgressReporter(enabled: !json && showProgress)
         let pipeline = IngestPipeline(
             configuration: configuration, store: IndexStore(root: URL(fileURLWithPath: indexes)),
             embedder: embedder, extractor: extraction.extractor(), options: options,
