@@ -164,7 +164,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PipelinesTests", dependencies: ["Pipelines", "Retrieval", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "StateTests", dependencies: ["State", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "StateTests", dependencies: ["State", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",
             dependencies: [

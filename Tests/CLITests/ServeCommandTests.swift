@@ -86,5 +86,29 @@ import Testing
         let started = try CommandRunner.run(["serve", "--config", file.path, "--idle-timeout", "5", "--port", "0", "--state", notAFolder.path])
         #expect(started.status == 1 && !started.stderr.contains("idleTimeout"), "\(started.stderr)")
         #expect(try CommandRunner.run(["serve", "--help"]).stdout.contains("retrieval.minConfidence (COACHRAG_RETRIEVAL_MIN_CONFIDENCE)"))
+        // The state store's URL: a bad one is a setting error (never echoing a password), an
+        // unreachable PostgreSQL a start failure.
+        let badURL = try CommandRunner.run(["serve", "--database", "mysql://root:hunter2@db/coach"])
+        #expect(badURL.status == 2 && badURL.stderr.contains("database.url (COACHRAG_DATABASE_URL)") && !badURL.stderr.contains("hunter2"), "\(badURL.stderr)")
+        let unreachable = try CommandRunner.run(["serve", "--port", "0", "--state", directory.appendingPathComponent("state").path],
+                                                environment: ["COACHRAG_DATABASE_URL": "postgres://coachrag:hunter2@127.0.0.1:1/coach?sslmode=disable"])
+        #expect(unreachable.status == 1 && unreachable.stderr.contains("postgresql://coachrag@127.0.0.1:1/coach") && !unreachable.stderr.contains("hunter2"),
+                "\(unreachable.stderr)")
+    }
+
+    /// `db status` and `db migrate` on the default SQLite store, and on a URL that cannot work.
+    @Test func databaseCommands() throws {
+        let directory = TemporaryDirectory.make("db-commands")
+        let state = directory.appendingPathComponent("state").path
+        let dryRun = try CommandRunner.run(["db", "migrate", "--dry-run", "--state", state])
+        #expect(dryRun.status == 0 && dryRun.stdout.contains("would apply v1"), "\(dryRun.stdout)\(dryRun.stderr)")
+        let migrate = try CommandRunner.run(["db", "migrate", "--state", state])
+        #expect(migrate.status == 0 && migrate.stdout.contains("applied v1"), "\(migrate.stdout)")
+        let status = try CommandRunner.run(["db", "status", "--json", "--state", state])
+        let json = try #require(status.jsonLines.first)
+        #expect(json["database"] as? String == "sqlite:\(state)/coachrag.sqlite" && (json["pending"] as? [String])?.isEmpty == true)
+        #expect((json["applied"] as? [String])?.first == "v1" && json["row_level_security"] is NSNull)
+        #expect(try CommandRunner.run(["db", "migrate", "--state", state]).stdout.contains("up to date"))
+        #expect(try CommandRunner.run(["db", "status", "--database", "postgres://nobody@/x?sslmode=sometimes"]).status == 1)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import State
 import TestSupport
 import Testing
@@ -107,6 +108,17 @@ import Testing
             #expect(second.map(\.content) == ["q1"])  // the unfinished answer is not history
             #expect(try await state.messages(conversationID: conversation.id, userID: member.id).map(\.role) == ["user", "assistant", "user", "assistant"])
         }
+    }
+
+    @Test func aSQLiteDatabaseFromANewerBinaryIsRefused() async throws {
+        let directory = TemporaryDirectory.make("state")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await SQLiteStateStore(directory: directory).close()
+        let file = directory.appendingPathComponent(SQLiteStateStore.fileName).path
+        let queue = try DatabaseQueue(path: file)
+        try await queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')") }
+        try queue.close()
+        #expect(throws: StateError.unknownSchemaVersion("sqlite:\(file)", "v99-future", "v5-invites")) { try SQLiteStateStore(directory: directory) }
     }
 
     @Test func reopeningKeepsDataAndTheFileIsPrivate() async throws {
