@@ -106,6 +106,16 @@ import Testing
             let second = try await state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: "q2", complete: true),
                                                  placeholder: StoredMessage(conversationID: conversation.id, role: "assistant", content: "", complete: false), userID: member.id)
             #expect(second.map(\.content) == ["q1"])  // the unfinished answer is not history
+            // Another user cannot add to it, read it or overwrite its messages.
+            let other = try await state.createUser(email: "o@x.test", passwordHash: "h", role: .member, creator: "demo")
+            await #expect(throws: StateError.unknownConversation(conversation.id)) {
+                try await state.beginExchange(question: StoredMessage(conversationID: conversation.id, role: "user", content: "x", complete: true),
+                                              placeholder: StoredMessage(conversationID: conversation.id, role: "assistant", content: "", complete: false), userID: other.id)
+            }
+            await #expect(throws: StateError.unknownConversation(conversation.id)) {
+                try await state.save(StoredMessage(conversationID: conversation.id, role: "user", content: "x", complete: true), userID: other.id)
+            }
+            #expect(try await state.messages(conversationID: conversation.id, userID: other.id).isEmpty)
             #expect(try await state.messages(conversationID: conversation.id, userID: member.id).map(\.role) == ["user", "assistant", "user", "assistant"])
         }
     }

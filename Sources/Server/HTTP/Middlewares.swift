@@ -146,6 +146,8 @@ extension StateError {
         case .limitReached(let what, let bound):
             APIError(status: .conflict, slug: "limit", detail: "at most \(bound) \(what); delete some first")
         case .invalidCursor: .invalid("cursor", "is not one this server handed out")
+        // Deleted while a request on it was under way (another tab, another replica).
+        case .unknownConversation(let id): .notFound("no conversation \(id) of yours")
         default: nil
         }
     }
